@@ -1,0 +1,121 @@
+"""The stored-query catalog: one SPARQL query per `queries/*.rq` file, with `#+` YAML front matter."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .errors import CatalogError, QueryNotFound
+from .resources import QUERIES_DIR
+
+PARAM_TYPES = ("organisation", "year", "string", "integer", "decimal", "iri")
+_FRONT_MATTER = re.compile(r"^#\+ ?(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    description: str = ""
+    default: str | None = None
+    example: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    title: str
+    description: str
+    sparql: str
+    path: Path
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    """Read one `.rq` file: the leading `#+` lines are YAML metadata, the rest is the query."""
+    text = path.read_text(encoding="utf-8")
+    meta_lines = []
+    for line in text.splitlines():
+        match = _FRONT_MATTER.match(line)
+        if not match:
+            break
+        meta_lines.append(match.group(1))
+    try:
+        meta = yaml.safe_load("\n".join(meta_lines)) or {}
+    except yaml.YAMLError as e:
+        raise CatalogError(f"{path}: invalid front matter: {e}") from e
+    if not isinstance(meta, dict) or not meta.get("title"):
+        raise CatalogError(f"{path}: front matter needs at least a title (#+ title: ...)")
+    params = []
+    for raw in meta.get("params") or []:
+        if not isinstance(raw, dict) or "name" not in raw:
+            raise CatalogError(f"{path}: each param needs a name, got {raw!r}")
+        ptype = raw.get("type", "string")
+        if ptype not in PARAM_TYPES:
+            raise CatalogError(f"{path}: param {raw['name']}: unknown type {ptype!r}")
+        default = raw.get("default")
+        params.append(
+            Param(
+                name=raw["name"],
+                type=ptype,
+                description=raw.get("description", ""),
+                default=None if default is None else str(default),
+                example=None if raw.get("example") is None else str(raw["example"]),
+                required=bool(raw.get("required", default is None)),
+            )
+        )
+    return StoredQuery(
+        name=path.stem,
+        title=str(meta["title"]),
+        description=str(meta.get("description", "")).strip(),
+        sparql=text,
+        path=path,
+        params=tuple(params),
+        columns=tuple(meta.get("columns") or ()),
+        tags=tuple(meta.get("tags") or ()),
+    )
+
+
+class Catalog:
+    """All stored queries of a directory, by name."""
+
+    def __init__(self, directory: Path = QUERIES_DIR):
+        self.directory = directory
+        self._queries = {p.stem: p for p in sorted(directory.glob("*.rq"))}
+
+    def names(self) -> list[str]:
+        return list(self._queries)
+
+    def get(self, name: str) -> StoredQuery:
+        """The stored query `name`; QueryNotFound lists close names and the whole catalog."""
+        path = self._queries.get(name)
+        if path is None:
+            close = difflib.get_close_matches(name, self._queries, n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise QueryNotFound(
+                f'Query "{name}" not found.{hint} Available: {", ".join(self._queries)}'
+                " (see: kzgraph queries)"
+            )
+        return _parse_cached(path, path.stat().st_mtime_ns)
+
+    def __iter__(self):
+        return (self.get(name) for name in self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+
+@cache
+def _parse_cached(path: Path, _mtime: int) -> StoredQuery:
+    return parse_query_file(path)

@@ -1,0 +1,270 @@
+"""Load the ontology, the data and any user files into a pyoxigraph store and query it."""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .catalog import Catalog, StoredQuery
+from .errors import AmbiguousLabel, DataLoadError, LabelNotFound, QueryError
+from .namespaces import DERIVED_GRAPH, GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
+from .params import bind, expand_iri
+from .resources import DATA_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
+from .results import QueryResult, SelectResult, from_oxigraph
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".n3": ox.RdfFormat.N3,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_MAX_RULE_ROUNDS = 10
+_SYNTAX_POSITION = re.compile(
+    r"^(?:Parser )?error (?:between line|at line|at) (\d+)(?:[: ]column (\d+)| *:(\d+))?"
+)
+
+
+def bundled_files() -> list[tuple[Path, str]]:
+    """The bundled files with the named graph each goes into.
+
+    The ontology goes into .../graph/ontology, top-level data files into .../graph/paper,
+    and files in a data subdirectory NAME into .../graph/NAME.
+    """
+    files = [(p, ONTOLOGY_GRAPH) for p in sorted(ONTOLOGY_DIR.glob("*.ttl")) if p != SHAPES_FILE]
+    files += [(p, PAPER_GRAPH) for p in sorted(DATA_DIR.glob("*.ttl"))]
+    files += [(p, GRAPH + p.parent.name) for p in sorted(DATA_DIR.glob("*/*.ttl"))]
+    return files
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
+    fmt = FORMATS.get(suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise DataLoadError(str(path), f"unknown RDF file type {suffix!r} (known: {known}, plus .gz)")
+    return fmt
+
+
+def read_quads(path: Path, graph: str | None) -> list[ox.Quad]:
+    """Parse one file completely; DataLoadError names the file, line and column of a syntax error.
+
+    Triples go into `graph`; quads of dataset formats keep their own graph (default graph
+    quads go into `graph`).
+    """
+    fmt = rdf_format(path)
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    try:
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as stream:
+            return [
+                q
+                if not isinstance(q.graph_name, ox.DefaultGraph)
+                else ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+            ]
+    except SyntaxError as e:
+        line, column, message = _syntax_position(e)
+        raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
+    except (OSError, EOFError, ValueError) as e:
+        raise DataLoadError(str(path), str(e)) from None
+
+
+def _syntax_position(error: SyntaxError) -> tuple[int | None, int | None, str]:
+    text = str(error.msg if error.msg else error)
+    line, column = error.lineno, error.offset
+    if line is None and error.args and isinstance(error.args[-1], tuple):
+        _, line, column, *_ = error.args[-1]
+    match = _SYNTAX_POSITION.match(text)
+    if match:
+        line = line or int(match.group(1))
+        column = column or int(match.group(2) or match.group(3) or 0)
+        text = text[match.end() :].lstrip(" :")
+        text = re.sub(r"^and line \d+ column \d+:\s*", "", text)
+    return line, column, text
+
+
+class Graph:
+    """The knowledge graph in an embedded pyoxigraph store, with the stored-query catalog."""
+
+    def __init__(self, store: ox.Store, catalog: Catalog | None = None):
+        self.store = store
+        self.catalog = catalog or Catalog()
+        self._labels: dict[str, list[ox.NamedNode]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; QueryError says what and where."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            raw = self.store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+            )
+            return from_oxigraph(raw, limit)
+        except SyntaxError as e:
+            raise QueryError(_describe_query_error(str(e), sparql)) from None
+        except (OSError, ValueError, RuntimeError) as e:
+            raise QueryError(f"Error executing the SPARQL query: {e}") from None
+
+    def run(self, name: str | StoredQuery, limit: int | None = None, **params: object) -> QueryResult:
+        """Run a stored query by name with its parameters (values are bound as RDF terms)."""
+        stored = name if isinstance(name, StoredQuery) else self.catalog.get(name)
+        substitutions = bind(stored, params, self.resolve_organisation)
+        try:
+            result = self.query(stored.sparql, {v.value: t for v, t in substitutions.items()})
+        except QueryError as e:
+            raise QueryError(f"{stored.path}: {e}") from None
+        return _declared_columns(stored, result, limit)
+
+    def resolve_organisation(self, value: str) -> ox.NamedNode:
+        """The organisation an IRI, a prefixed name or any of its labels (case-insensitive) names."""
+        labels = self._label_index()
+        iri = expand_iri(value.strip())
+        if iri is not None:
+            node = ox.NamedNode(iri)
+            if any(node in nodes for nodes in labels.values()):
+                return node
+            raise LabelNotFound(f"No organisation has the IRI {iri}")
+        key = _fold(value)
+        nodes = labels.get(key, [])
+        if len(nodes) == 1:
+            return nodes[0]
+        if nodes:
+            listing = "; ".join(self._describe(n) for n in nodes)
+            raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. Use an IRI.')
+        close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
+        hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
+        raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
+
+    def _label_index(self) -> dict[str, list[ox.NamedNode]]:
+        if self._labels is None:
+            index: dict[str, list[ox.NamedNode]] = {}
+            rows = self.store.query(
+                """SELECT DISTINCT ?org ?label WHERE {
+                     ?org a kz:PoliticalOrganisation ;
+                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }""",
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+            )
+            for row in rows:
+                nodes = index.setdefault(_fold(row["label"].value), [])
+                if row["org"] not in nodes:
+                    nodes.append(row["org"])
+            self._labels = index
+        return self._labels
+
+    def _pref_label(self, node: ox.NamedNode) -> str:
+        for quad in self.store.quads_for_pattern(node, ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None):
+            return quad.object.value
+        return node.value
+
+    def _describe(self, node: ox.NamedNode) -> str:
+        rows = list(
+            self.store.query(
+                "SELECT ?d WHERE { ?org schema:foundingDate ?d }",
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions={ox.Variable("org"): node},
+            )
+        )
+        founded = f", founded {rows[0]['d'].value}" if rows else ""
+        return f"{self._pref_label(node)} <{node.value}>{founded}"
+
+
+def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
+    """Drop parameter columns that the query lists only because SPARQL substitution (SEP-0007)
+    needs the variable in the projection, then apply the row limit."""
+    if not isinstance(result, SelectResult):
+        return result
+    hidden = {p.name for p in stored.params} - set(stored.columns)
+    keep = [i for i, c in enumerate(result.columns) if c not in hidden]
+    rows = result.rows
+    if len(keep) < len(result.columns):
+        rows = list(dict.fromkeys(tuple(row[i] for i in keep) for row in rows))
+    truncated = limit is not None and len(rows) > limit
+    return SelectResult([result.columns[i] for i in keep], rows[:limit] if truncated else rows, truncated)
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.casefold().replace("«", '"').replace("»", '"').split())
+
+
+def _describe_query_error(message: str, sparql: str) -> str:
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not match:
+        return f"SPARQL syntax error: {message}"
+    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
+    what = what.split(", [")[0]  # oxigraph appends long character-class listings
+    lines = sparql.splitlines() or [""]
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    caret = " " * max(column - 1, 0) + "^"
+    return f"SPARQL syntax error at line {line}, column {column}: {what}\n  {shown}\n  {caret}"
+
+
+def derive(store: ox.Store, rules_dir: Path = RULES_DIR) -> int:
+    """Apply the CONSTRUCT rules in `rules_dir` until nothing new is derived; return triples added."""
+    rules = [p.read_text(encoding="utf-8") for p in sorted(rules_dir.glob("*.rq"))]
+    derived = ox.NamedNode(DERIVED_GRAPH)
+    before = _graph_size(store, derived)
+    size = before
+    for _ in range(_MAX_RULE_ROUNDS):
+        new = []
+        for rule in rules:
+            triples = store.query(rule, use_default_graph_as_union=True, prefixes=PREFIXES)
+            new.extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+        store.extend(new)
+        grown = _graph_size(store, derived)
+        if grown == size:
+            break
+        size = grown
+    return size - before
+
+
+def _graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+def load(
+    files: Iterable[Path | str | tuple[Path | str, str]] = (),
+    *,
+    bundled: bool = True,
+    store: ox.Store | None = None,
+) -> Graph:
+    """Load the bundled ontology and data (and `files`) into a store and derive the direct links.
+
+    Every file is parsed before anything is added, so a syntax error in any of them leaves the
+    store as it was. A file may be given with the named graph it goes into as `(path, graph)`;
+    otherwise user files go into .../graph/user/<file name>.
+    """
+    sources = bundled_files() if bundled else []
+    for item in files:
+        path, graph = item if isinstance(item, tuple) else (item, None)
+        path = Path(path)
+        sources.append((path, graph or f"{GRAPH}user/{path.name}"))
+    quads: list[ox.Quad] = []
+    for path, graph in sources:
+        if not path.is_file():
+            raise DataLoadError(str(path), "no such file")
+        quads.extend(read_quads(path, graph))
+    store = store if store is not None else ox.Store()
+    store.extend(quads)
+    derive(store)
+    return Graph(store)
