@@ -44,7 +44,7 @@ def tiny_ttl(tmp_path: Path) -> Path:
     path.write_text(
         "@prefix kz: <https://w3id.org/kzgraph/ontology#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<https://example.org/p> a kz:PoliticalParty ; skos:prefLabel \"Tiny Party\"@en .\n",
+        '<https://example.org/p> a kz:PoliticalParty ; skos:prefLabel "Tiny Party"@en .\n',
         encoding="utf-8",
     )
     return path

@@ -59,7 +59,7 @@ def test_load_is_all_or_nothing(tmp_path, tiny_ttl):
 
 def test_unknown_file_type_is_refused(tmp_path):
     odd = write(tmp_path / "data.csv", "a,b\n")
-    with pytest.raises(kzgraph.DataLoadError, match="unknown RDF file type '.csv'"):
+    with pytest.raises(kzgraph.DataLoadError, match=r"unknown RDF file type '\.csv'"):
         kzgraph.load([odd])
 
 
@@ -91,4 +91,5 @@ def test_cli_missing_file_is_one_line_exit_2(runner, tmp_path):
 def test_cli_unknown_option_is_one_line_exit_2(runner):
     result = runner.invoke(cli, ["run", "parties", "--bogus"], prog_name="kzgraph")
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == ["Error: No such option '--bogus'. (see: kzgraph run --help)"]
+    expected = "Error: No such option '--bogus'. (see: kzgraph run --help)"
+    assert result.output.strip().splitlines() == [expected]
