@@ -88,7 +88,7 @@ def queries(name: str | None) -> None:
         rows = [(q.name, q.title, " ".join(_param_usage(p) for p in q.params)) for q in catalog]
         width = max((len(r[0]) for r in rows), default=0)
         for qname, title, params in rows:
-            click.echo(f"{qname.ljust(width)}  {title}" + (f"  [{params}]" if params else ""))
+            click.echo(f"{qname.ljust(width)}  {title}" + (f"  {params}" if params else ""))
         return
     query = catalog.get(name)
     click.echo(f"# {query.name}: {query.title}")
