@@ -9,7 +9,16 @@ GRAPH = BASE + "graph/"
 
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 PAPER_GRAPH = GRAPH + "paper"
-DERIVED_GRAPH = GRAPH + "derived"
+POST_2012_GRAPH = GRAPH + "post-2012"
+# What the rules derive from each source graph goes into a graph of its own under DERIVED_PREFIX
+# (derived/paper, derived/post-2012, derived/user/<file>), so that a query can leave a source out.
+DERIVED_PREFIX = GRAPH + "derived/"
+DERIVED_GRAPH = DERIVED_PREFIX + "paper"
+
+
+def derived_graph(source_graph: str) -> str:
+    """The graph that holds what the rules derive from `source_graph` (a graph under GRAPH)."""
+    return DERIVED_PREFIX + source_graph.removeprefix(GRAPH)
 
 PREFIXES = {
     "kz": KZ,
@@ -26,6 +35,7 @@ PREFIXES = {
     "figure": ID + "figure/",
     "guideline": ID + "guideline/",
     "src": ID + "source/",
+    "statement": ID + "statement/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

@@ -5,14 +5,22 @@ from __future__ import annotations
 import difflib
 import gzip
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .catalog import Catalog, StoredQuery
-from .errors import AmbiguousLabel, DataLoadError, LabelNotFound, QueryError
-from .namespaces import DERIVED_GRAPH, GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
+from .errors import AmbiguousLabel, DataLoadError, LabelNotFound, ParameterError, QueryError
+from .namespaces import (
+    DERIVED_GRAPH,
+    DERIVED_PREFIX,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PAPER_GRAPH,
+    PREFIXES,
+    derived_graph,
+)
 from .params import bind, expand_iri
 from .resources import DATA_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
 from .results import QueryResult, SelectResult, from_oxigraph
@@ -29,6 +37,11 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 _MAX_RULE_ROUNDS = 10
+# The sources a query can be restricted to: the graphs each one reads (None: every graph).
+SOURCES: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "paper": (ONTOLOGY_GRAPH, PAPER_GRAPH, DERIVED_GRAPH),
+}
 _SYNTAX_POSITION = re.compile(
     r"^(?:Parser )?error (?:between line|at line|at) (\d+)(?:[: ]column (\d+)| *:(\d+))?"
 )
@@ -40,7 +53,8 @@ def bundled_files() -> list[tuple[Path, str]]:
     The ontology goes into .../graph/ontology, top-level data files into .../graph/paper,
     and files in a data subdirectory NAME into .../graph/NAME.
     """
-    files = [(p, ONTOLOGY_GRAPH) for p in sorted(ONTOLOGY_DIR.glob("*.ttl")) if p != SHAPES_FILE]
+    shapes = {SHAPES_FILE, *ONTOLOGY_DIR.glob("shapes*.ttl")}
+    files = [(p, ONTOLOGY_GRAPH) for p in sorted(ONTOLOGY_DIR.glob("*.ttl")) if p not in shapes]
     files += [(p, PAPER_GRAPH) for p in sorted(DATA_DIR.glob("*.ttl"))]
     files += [(p, GRAPH + p.parent.name) for p in sorted(DATA_DIR.glob("*/*.ttl"))]
     return files
@@ -93,12 +107,30 @@ def _syntax_position(error: SyntaxError) -> tuple[int | None, int | None, str]:
 
 
 class Graph:
-    """The knowledge graph in an embedded pyoxigraph store, with the stored-query catalog."""
+    """The knowledge graph in an embedded pyoxigraph store, with the stored-query catalog.
 
-    def __init__(self, store: ox.Store, catalog: Catalog | None = None):
+    Queries read the union of `graphs` (IRIs of named graphs), or of every graph if it is None.
+    """
+
+    def __init__(self, store: ox.Store, catalog: Catalog | None = None, graphs: Sequence[str] | None = None):
         self.store = store
         self.catalog = catalog or Catalog()
+        self.graphs = tuple(graphs) if graphs is not None else None
         self._labels: dict[str, list[ox.NamedNode]] | None = None
+
+    def restrict(self, source: str) -> Graph:
+        """The same store, queried over one source's graphs only (see SOURCES: "all", "paper")."""
+        if source not in SOURCES:
+            raise ParameterError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}")
+        return Graph(self.store, self.catalog, SOURCES[source])
+
+    def _execute(self, sparql: str, substitutions: Mapping[ox.Variable, ox.Term] | None = None):
+        scope = (
+            {"use_default_graph_as_union": True}
+            if self.graphs is None
+            else {"default_graph": [ox.NamedNode(g) for g in self.graphs]}
+        )
+        return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **scope)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -109,16 +141,10 @@ class Graph:
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         limit: int | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs; QueryError says what and where."""
+        """Run a SPARQL query over the union of the graphs; QueryError says what and where."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            raw = self.store.query(
-                sparql,
-                use_default_graph_as_union=True,
-                prefixes=PREFIXES,
-                substitutions=substitutions or None,
-            )
-            return from_oxigraph(raw, limit)
+            return from_oxigraph(self._execute(sparql, substitutions), limit)
         except SyntaxError as e:
             raise QueryError(_describe_query_error(str(e), sparql)) from None
         except (OSError, ValueError, RuntimeError) as e:
@@ -157,12 +183,10 @@ class Graph:
     def _label_index(self) -> dict[str, list[ox.NamedNode]]:
         if self._labels is None:
             index: dict[str, list[ox.NamedNode]] = {}
-            rows = self.store.query(
+            rows = self._execute(
                 """SELECT DISTINCT ?org ?label WHERE {
                      ?org a kz:PoliticalOrganisation ;
-                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }""",
-                use_default_graph_as_union=True,
-                prefixes=PREFIXES,
+                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }"""
             )
             for row in rows:
                 nodes = index.setdefault(_fold(row["label"].value), [])
@@ -177,16 +201,24 @@ class Graph:
         return node.value
 
     def _describe(self, node: ox.NamedNode) -> str:
-        rows = list(
-            self.store.query(
-                "SELECT ?d WHERE { ?org schema:foundingDate ?d }",
-                use_default_graph_as_union=True,
-                prefixes=PREFIXES,
-                substitutions={ox.Variable("org"): node},
+        """Label, IRI, kind and dates, so that organisations sharing a name can be told apart."""
+        row = next(
+            iter(
+                self._execute(
+                    """SELECT ?org (SAMPLE(?k) AS ?kind) (MIN(STR(?f)) AS ?founded)
+                              (MAX(STR(?d)) AS ?dissolved)
+                       WHERE { OPTIONAL { ?org a ?class . ?class rdfs:subClassOf kz:PoliticalOrganisation ;
+                                                               rdfs:label ?k }
+                               OPTIONAL { ?org schema:foundingDate ?f }
+                               OPTIONAL { ?org schema:dissolutionDate ?d } }
+                       GROUP BY ?org""",
+                    {ox.Variable("org"): node},
+                )
             )
         )
-        founded = f", founded {rows[0]['d'].value}" if rows else ""
-        return f"{self._pref_label(node)} <{node.value}>{founded}"
+        details = [row[name].value for name in ("kind",) if row[name] is not None]
+        details += [f"{name} {row[name].value}" for name in ("founded", "dissolved") if row[name] is not None]
+        return f"{self._pref_label(node)} <{node.value}>" + "".join(f", {d}" for d in details)
 
 
 def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
@@ -220,26 +252,37 @@ def _describe_query_error(message: str, sparql: str) -> str:
 
 
 def derive(store: ox.Store, rules_dir: Path = RULES_DIR) -> int:
-    """Apply the CONSTRUCT rules in `rules_dir` until nothing new is derived; return triples added."""
+    """Apply the CONSTRUCT rules in `rules_dir` until nothing new is derived; return triples added.
+
+    Sources are taken in layers: the paper first, then every other source graph in name order
+    (post-2012, user/...). The rules read the ontology, the layers so far and what was derived
+    from them; a triple first derived in a layer goes into that layer's derived graph
+    (derived_graph()). So what follows from the paper alone is in derived/paper, and leaving the
+    later graphs out of a query leaves out exactly what they add.
+    """
     rules = [p.read_text(encoding="utf-8") for p in sorted(rules_dir.glob("*.rq"))]
-    derived = ox.NamedNode(DERIVED_GRAPH)
-    before = _graph_size(store, derived)
-    size = before
-    for _ in range(_MAX_RULE_ROUNDS):
-        new = []
-        for rule in rules:
-            triples = store.query(rule, use_default_graph_as_union=True, prefixes=PREFIXES)
-            new.extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
-        store.extend(new)
-        grown = _graph_size(store, derived)
-        if grown == size:
-            break
-        size = grown
-    return size - before
-
-
-def _graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    sources = sorted(
+        (g for g in names if g != ONTOLOGY_GRAPH and not g.startswith(DERIVED_PREFIX)),
+        key=lambda g: (g != PAPER_GRAPH, g),
+    )
+    scope = [ox.NamedNode(ONTOLOGY_GRAPH)]
+    added = 0
+    for source in sources:
+        target = ox.NamedNode(derived_graph(source))
+        scope += [ox.NamedNode(source), target]
+        for _ in range(_MAX_RULE_ROUNDS):
+            new = {
+                ox.Quad(t.subject, t.predicate, t.object, target)
+                for rule in rules
+                for t in store.query(rule, default_graph=scope, prefixes=PREFIXES)
+                if not any(ox.Quad(t.subject, t.predicate, t.object, g) in store for g in scope)
+            }
+            if not new:
+                break
+            store.extend(new)
+            added += len(new)
+    return added
 
 
 def load(

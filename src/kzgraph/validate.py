@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES
-from .resources import SHAPES_FILE
+from .namespaces import ONTOLOGY_GRAPH, POST_2012_GRAPH, PREFIXES, derived_graph
+from .resources import POST_2012_SHAPES_FILE, SHAPES_FILE
 from .store import Graph
+
+KZSH = "https://w3id.org/kzgraph/shapes#"
+SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,56 @@ class Report:
     violations: list[Violation]
 
 
-def validate(graph: Graph, shapes: Path = SHAPES_FILE) -> Report:
-    """Check every graph but the ontology (data plus derived links) against `shapes`."""
+def validate(graph: Graph, shapes: Path | None = None) -> Report:
+    """Check the data against the SHACL shapes; with `shapes`, every data graph against that file.
+
+    By default three checks run, and their results are merged:
+    the paper's data (and user files) against shapes.ttl; every data graph together against
+    shapes.ttl without the paper-only source rules (so later facts meet the same structural
+    shapes); the post-2012 graph alone against shapes-post-2012.ttl (each fact has a web source).
+    """
     import rdflib
+
+    ontology = _rdflib_graph(graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    if shapes is not None:
+        return _check(_data(graph, lambda g: True), rdflib.Graph().parse(shapes, format="turtle"), ontology)
+    later = {POST_2012_GRAPH, derived_graph(POST_2012_GRAPH)}
+    paper_shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    post_shapes = rdflib.Graph().parse(POST_2012_SHAPES_FILE, format="turtle")
+    structural = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    for shape in post_shapes.objects(rdflib.URIRef(KZSH + "PaperSourceRules"), rdflib.RDFS.member):
+        structural.add((shape, rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
+    reports = [
+        _check(_data(graph, lambda g: g not in later), paper_shapes, ontology),
+        _check(_data(graph, lambda g: True), structural, ontology),
+        _check(_data(graph, lambda g: g == POST_2012_GRAPH), post_shapes, ontology, advanced=True),
+    ]
+    merged = set().union(*(r.violations for r in reports))
+    violations = sorted(merged, key=lambda v: (v.focus, v.path, v.message))
+    return Report(all(r.conforms for r in reports), violations)
+
+
+def _rdflib_graph(quads):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def _data(graph: Graph, keep):
+    """The triples of every graph but the ontology whose name `keep` accepts."""
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    return _rdflib_graph(
+        q for q in graph.store if q.graph_name != ontology and keep(getattr(q.graph_name, "value", None))
+    )
+
+
+def _check(data, shapes, ontology, advanced: bool = False) -> Report:
     from pyshacl import validate as shacl_validate
 
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-    data_quads = [q for q in graph.store if q.graph_name != ontology]
-    data = rdflib.Graph()
-    data.parse(data=ox.serialize([q.triple for q in data_quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
-    ont = rdflib.Graph()
-    ont.parse(
-        data=ox.serialize(
-            [q.triple for q in graph.store.quads_for_pattern(None, None, None, ontology)],
-            format=ox.RdfFormat.N_TRIPLES,
-        ),
-        format="nt",
-    )
-    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph, ont_graph=ont, inference="none", allow_warnings=True
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True, advanced=advanced
     )
     return Report(bool(conforms), _violations(results))
 
