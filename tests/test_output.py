@@ -32,7 +32,7 @@ def test_json_is_w3c_sparql_results(graph, runner):
     assert len(document["results"]["bindings"]) == len(expected)
     parsed = JSONResultParser().parse(io.StringIO(json.dumps(document)))
     assert [str(v) for v in parsed.vars] == expected.columns
-    assert {str(row["law"]) for row in parsed.bindings} == set(expected.column("law"))
+    assert {str(row[rdflib.Variable("law")]) for row in parsed.bindings} == set(expected.column("law"))
 
 
 def test_csv_parses_with_the_csv_module(graph, runner):

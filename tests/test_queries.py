@@ -10,6 +10,12 @@ import kzgraph
 from kzgraph.cli import cli
 
 
+@pytest.fixture(scope="module")
+def paper(graph) -> kzgraph.Graph:
+    """The paper's graphs only: its facts, without those added from later sources."""
+    return graph.restrict("paper")
+
+
 def rows_by(result, key: str) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = {}
     for row in result:
@@ -20,13 +26,13 @@ def rows_by(result, key: str) -> dict[str, list[dict]]:
 def label(graph, name: str) -> str:
     """The preferred label of the organisation `name` resolves to."""
     iri = graph.resolve_organisation(name)
-    return graph.query("SELECT ?l WHERE { ?o skos:prefLabel ?l }", {"o": iri}).column("l")[0]
+    return graph.query("SELECT ?l ?o WHERE { ?o skos:prefLabel ?l }", {"o": iri}).column("l")[0]
 
 
-def test_parties_have_founding_dates_as_the_paper_gives_them(graph):
-    parties = {row["party"]: row for row in graph.run("parties")}
+def test_parties_have_founding_dates_as_the_paper_gives_them(paper):
+    parties = {row["party"]: row for row in paper.run("parties")}
     founded = {
-        label(graph, name): date
+        label(paper, name): date
         for name, date in [
             ("Otan", "1999-01-19"),
             ("Socialist Party of Kazakhstan", "1991-09-07"),
@@ -43,14 +49,14 @@ def test_parties_have_founding_dates_as_the_paper_gives_them(graph):
     assert len(parties) >= 35
 
 
-def test_predecessors_of_nur_otan(graph, runner):
-    result = graph.run("predecessors", party="Nur Otan")
+def test_predecessors_of_nur_otan(paper, runner):
+    result = paper.run("predecessors", party="Nur Otan")
     by_label = rows_by(result, "label")
-    otan = {(r["relation"], r["date"]) for r in by_label[label(graph, "Otan")]}
+    otan = {(r["relation"], r["date"]) for r in by_label[label(paper, "Otan")]}
     # the paper's 2006 merger after which Otan was "renamed": both readings are kept
     assert otan == {("merged into", "2006"), ("renamed to", "2006")}
     for party in ["Asar", "Civil Party of Kazakhstan", "Agrarian Party of Kazakhstan"]:
-        assert {(r["relation"], r["date"]) for r in by_label[label(graph, party)]} == {
+        assert {(r["relation"], r["date"]) for r in by_label[label(paper, party)]} == {
             ("merged into", "2006")
         }
     joined_1999 = [
@@ -61,54 +67,54 @@ def test_predecessors_of_nur_otan(graph, runner):
         "Republican Political Labor Party",
     ]
     for party in joined_1999:
-        assert {(r["relation"], r["date"]) for r in by_label[label(graph, party)]} == {("joined", "1999/..")}
+        assert {(r["relation"], r["date"]) for r in by_label[label(paper, party)]} == {("joined", "1999/..")}
     headquarters = by_label[
-        label(graph, "Campaign Headquarters in support of presidential candidate N.A. Nazarbaev")
+        label(paper, "Campaign Headquarters in support of presidential candidate N.A. Nazarbaev")
     ]
     assert {(r["relation"], r["date"]) for r in headquarters} == {("founded on the basis of", "1999-01-19")}
     # transitive: PKPU was formed on the basis of the association UPUK (1995)
-    assert label(graph, "UPUK") in by_label
+    assert label(paper, "UPUK") in by_label
     cli_out = runner.invoke(cli, ["run", "predecessors", "--param", "party=nur otan", "--format", "json"])
     assert cli_out.exit_code == 0
     assert len(json.loads(cli_out.output)["results"]["bindings"]) == len(result)
 
 
-def test_successors_of_upuk_reach_nur_otan(graph):
-    labels = set(graph.run("successors", party="UPUK").column("label"))
-    assert {label(graph, "PKPU"), label(graph, "Otan"), label(graph, "Nur Otan")} <= labels
+def test_successors_of_upuk_reach_nur_otan(paper):
+    labels = set(paper.run("successors", party="UPUK").column("label"))
+    assert {label(paper, "PKPU"), label(paper, "Otan"), label(paper, "Nur Otan")} <= labels
 
 
-def test_mergers_of_2006(graph):
-    merger = [r for r in graph.run("mergers") if r["date"] == "2006"]
-    assert {r["resulting_label"] for r in merger} == {label(graph, "Nur Otan")}
+def test_mergers_of_2006(paper):
+    merger = [r for r in paper.run("mergers") if r["date"] == "2006"]
+    assert {r["resulting_label"] for r in merger} == {label(paper, "Nur Otan")}
     assert {r["original_label"] for r in merger} == {
-        label(graph, n) for n in ["Otan", "Asar", "Civil Party of Kazakhstan", "Agrarian Party of Kazakhstan"]
+        label(paper, n) for n in ["Otan", "Asar", "Civil Party of Kazakhstan", "Agrarian Party of Kazakhstan"]
     }
 
 
-def test_renames(graph):
-    renames = {(r["from_label"], r["to_label"]): r["date"] for r in graph.run("renames")}
-    assert renames[(label(graph, "Otan"), label(graph, "Nur Otan"))] == "2006"
-    assert (label(graph, "Russian Party of Kazakhstan"), label(graph, "Compatriot")) in renames
-    adilet = [k for k in renames if k[1] == label(graph, "Democratic Party Adilet")]
+def test_renames(paper):
+    renames = {(r["from_label"], r["to_label"]): r["date"] for r in paper.run("renames")}
+    assert renames[(label(paper, "Otan"), label(paper, "Nur Otan"))] == "2006"
+    assert (label(paper, "Russian Party of Kazakhstan"), label(paper, "Compatriot")) in renames
+    adilet = [k for k in renames if k[1] == label(paper, "Democratic Party Adilet")]
     assert len(adilet) == 1 and renames[adilet[0]] is None  # "later on renamed": no date given
 
 
-def test_splits(graph):
-    splits = {(r["label"], r["parent_label"]): r["date"] for r in graph.run("splits")}
+def test_splits(paper):
+    splits = {(r["label"], r["parent_label"]): r["date"] for r in paper.run("splits")}
     key = (
-        label(graph, "Communist People's Party of Kazakhstan"),
-        label(graph, "Communist Party of Kazakhstan"),
+        label(paper, "Communist People's Party of Kazakhstan"),
+        label(paper, "Communist Party of Kazakhstan"),
     )
     assert key in splits and splits[key].startswith("2004")
 
 
-def test_elections(graph):
-    elections = {r["date"][:4]: r for r in graph.run("elections") if r["body"] and "Majilis" in r["body"]}
+def test_elections(paper):
+    elections = {r["date"][:4]: r for r in paper.run("elections") if r["body"] and "Majilis" in r["body"]}
     assert elections["1995"]["seats_total"] == "67"
     assert elections["1999"]["seats_total"] == "77" and float(elections["1999"]["threshold"]) == 7
     assert elections["2007"]["seats_total"] == "107" and float(elections["2007"]["threshold"]) == 7
-    supreme_soviet = [r for r in graph.run("elections") if r["date"] == "1994-03-07"]
+    supreme_soviet = [r for r in paper.run("elections") if r["date"] == "1994-03-07"]
     assert any(r["seats_total"] == "177" for r in supreme_soviet)
 
 
@@ -144,23 +150,24 @@ def test_elections(graph):
         ),
     ],
 )
-def test_election_results(graph, runner, year, expected):
-    rows = graph.run("election-results", year=year)
+def test_election_results(paper, runner, year, expected):
+    rows = paper.run("election-results", year=year)
     got = {r["label"]: (r["vote_share"], r["seats"]) for r in rows}
-    assert got == {label(graph, name): shares for name, shares in expected.items()}
-    csv_out = runner.invoke(cli, ["run", "election-results", "-p", f"year={year}", "--format", "csv"])
+    assert got == {label(paper, name): shares for name, shares in expected.items()}
+    args = ["run", "election-results", "-p", f"year={year}", "--format", "csv", "--source", "paper"]
+    csv_out = runner.invoke(cli, args)
     assert csv_out.exit_code == 0 and len(csv_out.output.strip().splitlines()) == len(expected) + 1
 
 
-def test_laws(graph):
-    laws = {r["date"]: r for r in graph.run("laws")}
+def test_laws(paper):
+    laws = {r["date"]: r for r in paper.run("laws")}
     assert laws["2002-07-15"]["identifier"] == "N 344-2"
     assert laws["2007-05-21"]["identifier"] == "№ 254-III"
     assert {"1990-03-14", "1991-06-27", "1995-08-30", "1998-10-07"} <= set(laws)
 
 
-def test_stages(graph):
-    stages = [(r["number"], r["start_year"], r["end_year"]) for r in graph.run("stages")]
+def test_stages(paper):
+    stages = [(r["number"], r["start_year"], r["end_year"]) for r in paper.run("stages")]
     assert stages == [
         ("1", "1990", "1993"),
         ("2", "1994", "1997"),
@@ -171,27 +178,33 @@ def test_stages(graph):
     ]
 
 
-def test_stance_groups(graph):
+def test_stance_groups(paper):
     groups: dict[str, set[str]] = {}
-    for row in graph.run("stance-groups"):
+    for row in paper.run("stance-groups"):
         groups.setdefault(row["group"], set()).add(row["label"])
     assert sum(len(parties) for parties in groups.values()) == 9
     by_size = sorted(groups.values(), key=len)
-    assert {label(graph, "Nur Otan")} in by_size
-    assert {label(graph, n) for n in ["NSDP", "Communist Party of Kazakhstan"]} in by_size
-    assert {label(graph, n) for n in ["Ak Zhol", "CPPK"]} in by_size
+    assert {label(paper, "Nur Otan")} in by_size
+    assert {label(paper, n) for n in ["NSDP", "Communist Party of Kazakhstan"]} in by_size
+    assert {label(paper, n) for n in ["Ak Zhol", "CPPK"]} in by_size
     assert {
-        label(graph, n) for n in ["Adilet", "Auyl", "Party of Kazakhstan Patriots", "Rukhaniyat"]
+        label(paper, n)
+        for n in [
+            "Democratic Party Adilet",
+            "Kazakhstan Social Democratic Party Auyl",
+            "Party of Kazakhstan Patriots",
+            "Rukhaniyat",
+        ]
     } in by_size
 
 
-def test_sources_of_otan(graph):
-    rows = graph.run("sources", party="Otan")
+def test_sources_of_otan(paper):
+    rows = paper.run("sources", party="Otan")
     citations = " ".join(rows.column("citation"))
     for author in ["Dyachenko", "Burkhanov", "CIK oglasil"]:  # references [8], [10], [13]
         assert author in citations
     assert all(r["reference"] for r in rows)
-    everything = graph.run("sources")
+    everything = paper.run("sources")
     assert len(everything) > len(rows)
 
 
@@ -205,16 +218,16 @@ def test_parameter_injection_is_an_error_and_changes_nothing(graph, hostile):
     assert len(graph) == before
 
 
-def test_unknown_label_lists_close_matches(graph, runner):
+def test_unknown_label_lists_close_matches(paper, runner):
     with pytest.raises(kzgraph.ParameterError, match=r"Close matches: .*Nur Otan"):
-        graph.run("predecessors", party="Nur Otn")
+        paper.run("predecessors", party="Nur Otn")
     result = runner.invoke(cli, ["run", "predecessors", "-p", "party=Nur Otn"])
     assert result.exit_code == 1 and "No organisation is labelled" in result.output
 
 
-def test_party_by_iri_or_prefixed_name(graph):
-    iri = graph.resolve_organisation("Nur Otan").value
-    by_label = graph.run("predecessors", party="Nur Otan").rows
-    assert graph.run("predecessors", party=iri).rows == by_label
+def test_party_by_iri_or_prefixed_name(paper):
+    iri = paper.resolve_organisation("Nur Otan").value
+    by_label = paper.run("predecessors", party="Nur Otan").rows
+    assert paper.run("predecessors", party=iri).rows == by_label
     prefixed = "party:" + iri.rsplit("/", 1)[1]
-    assert graph.run("predecessors", party=prefixed).rows == by_label
+    assert paper.run("predecessors", party=prefixed).rows == by_label
