@@ -231,3 +231,31 @@ def test_party_by_iri_or_prefixed_name(paper):
     assert paper.run("predecessors", party=iri).rows == by_label
     prefixed = "party:" + iri.rsplit("/", 1)[1]
     assert paper.run("predecessors", party=prefixed).rows == by_label
+
+
+def test_blocs_of_2004(paper):
+    members: dict[str, set[str]] = {}
+    for row in paper.run("blocs"):
+        members.setdefault(row["bloc"], set()).add(row["member_label"])
+    aist = str(paper.resolve_organisation("AIST Block").value)
+    assert members[aist] == {label(paper, "Agrarian Party of Kazakhstan"), label(paper, "Civil Party")}
+    opposition = str(paper.resolve_organisation("DCK").value)
+    assert opposition not in members  # DCK is a member, not a bloc
+    assert any(label(paper, "DCK") in m and label(paper, "CPPK") not in m for m in members.values())
+
+
+def test_figures(paper):
+    figures = {(r["measure"], r["date"]): (r["value"], r["qualifier"]) for r in paper.run("figures")}
+    assert figures[("officially registered political parties", "2002-09-01")] == ("19", "exactly")
+    assert figures[("political parties dissolved", "2003")][0] == "12"
+    assert figures[("party members", "1999-05")] == ("150000", "more than")
+    assert figures[("primary party organisations", "1999-05")] == ("6600", "about")
+    assert figures[("registered candidates", "1999-09-23")][0] == "563"
+
+
+def test_notes_keep_the_papers_ambiguities(paper):
+    notes = paper.run("notes")
+    otan_founding = " ".join(r["note"] for r in notes if r["subject"].endswith("founding-otan-1999"))
+    assert "January 19, 1999" in otan_founding and "March 1" in otan_founding
+    missing = [r["note"] for r in notes if "Fig. 1" in r["note"]]
+    assert missing, "the gap left by Fig. 1 is recorded"
