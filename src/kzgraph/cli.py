@@ -48,10 +48,22 @@ def graph_options(command: Callable) -> Callable:
     )(command)
 
 
-def open_graph(load_files: tuple[Path, ...] = ()):
+def source_option(command: Callable) -> Callable:
+    """--source: read every graph (default) or only the paper's (ontology, paper, derived from the paper)."""
+    return click.option(
+        "--source",
+        type=click.Choice(["all", "paper"]),
+        default="all",
+        show_default=True,
+        help="paper: only the facts of the source paper (leaves out data/post-2012 and --load files).",
+    )(command)
+
+
+def open_graph(load_files: tuple[Path, ...] = (), source: str = "all"):
     from .store import load
 
-    return load(load_files)
+    graph = load(load_files)
+    return graph if source == "all" else graph.restrict(source)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -124,18 +136,20 @@ def _param_usage(param) -> str:
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @graph_options
-def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_files) -> None:
+@source_option
+def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_files, source: str) -> None:
     """Run a stored query by name.
 
     \b
     Example:
       kzgraph run predecessors --param party="Nur Otan"
       kzgraph run election-results -p year=2004 --format csv
+      kzgraph run successors --param party=Otan --source paper
     """
     from .output import render
 
     values = parse_params(params)
-    graph = open_graph(load_files)
+    graph = open_graph(load_files, source)
     _echo(render(graph.run(name, limit=limit, **values), fmt))
 
 
@@ -157,7 +171,8 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_fi
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @graph_options
-def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_files) -> None:
+@source_option
+def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_files, source: str) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); '-' reads stdin.
 
     The kzgraph prefixes (kz:, party:, election:, skos:, org:, ...) are predeclared.
@@ -180,7 +195,7 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_fil
         text = sparql
     else:
         raise click.UsageError("no query: give SPARQL as an argument, with --file FILE, or '-' for stdin")
-    result = open_graph(load_files).query(text, limit=limit)
+    result = open_graph(load_files, source).query(text, limit=limit)
     if fmt is None:
         fmt = "ttl" if isinstance(result, GraphResult) else "table"
     elif isinstance(result, GraphResult) and fmt not in RDF_FORMATS:

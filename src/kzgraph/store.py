@@ -125,11 +125,11 @@ class Graph:
         return Graph(self.store, self.catalog, SOURCES[source])
 
     def _execute(self, sparql: str, substitutions: Mapping[ox.Variable, ox.Term] | None = None):
-        scope = (
-            {"use_default_graph_as_union": True}
-            if self.graphs is None
-            else {"default_graph": [ox.NamedNode(g) for g in self.graphs]}
-        )
+        if self.graphs is None:
+            scope = {"use_default_graph_as_union": True}
+        else:
+            graphs = [ox.NamedNode(g) for g in self.graphs]
+            scope = {"default_graph": graphs, "named_graphs": graphs}
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **scope)
 
     def __len__(self) -> int:
@@ -159,6 +159,24 @@ class Graph:
         except QueryError as e:
             raise QueryError(f"{stored.path}: {e}") from None
         return _declared_columns(stored, result, limit)
+
+    def origins(self) -> dict[str, str]:
+        """The source graph each typed resource is stated in, by IRI: "paper", "post-2012",
+        "user/<file>" (a resource stated in several has the first in that order), e.g. for marking
+        the facts beyond the paper in a picture."""
+        found: dict[str, str] = {}
+        rows = self._execute(
+            """SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s)) }"""
+        )
+        for row in rows:
+            name = row["g"].value
+            if name == ONTOLOGY_GRAPH or name.startswith(DERIVED_PREFIX) or not name.startswith(GRAPH):
+                continue
+            source = name.removeprefix(GRAPH)
+            current = found.get(row["s"].value)
+            if current is None or (source == "paper") or (current != "paper" and source < current):
+                found[row["s"].value] = source
+        return found
 
     def resolve_organisation(self, value: str) -> ox.NamedNode:
         """The organisation an IRI, a prefixed name or any of its labels (case-insensitive) names."""
