@@ -231,6 +231,7 @@ def validate(load_files) -> None:
 @cli.command()
 @click.argument("party")
 @graph_options
+@source_option
 def lineage(party: str, **graph_args) -> None:
     """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
 
@@ -251,6 +252,7 @@ def lineage(party: str, **graph_args) -> None:
 @cli.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @graph_options
+@source_option
 def stats(fmt: str, **graph_args) -> None:
     """Consolidation figures of the party system, computed from the lineage graph: parties per
     year, the largest merger, the longest lineage chain, roots that survive to 2012, connected
@@ -287,6 +289,7 @@ def stats(fmt: str, **graph_args) -> None:
 @click.option("--to", "end", type=int, metavar="YEAR", help="Draw only organisations active up to YEAR.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @graph_options
+@source_option
 def viz(
     output: Path, party: str | None, start: int | None, end: int | None, open_page: bool, **graph_args
 ) -> None:
@@ -298,6 +301,7 @@ def viz(
       kzgraph viz -o lineage.html
       kzgraph viz --party "Nur Otan" -o nur-otan.html
       kzgraph viz --from 1999 --to 2007 --open
+      kzgraph viz --source paper -o paper.html
     """
     from .viz import lineage_page
 
