@@ -315,3 +315,27 @@ def test_identifier_links_say_when_a_record_spans_name_eras(graph):
     assert exact and all(len(parties) == 1 for parties in exact.values())
     # the Alash party of 1917 is not the paper's Alash of 1990
     assert graph.query("ASK { party:alash ?match <http://www.wikidata.org/entity/Q64780> }").value is False
+
+
+# --- QuickStatements --------------------------------------------------------------------------
+
+
+def test_quickstatements_export_adal_joining_amanat(runner):
+    from kzgraph.quickstatements import wikidata_time
+
+    result = runner.invoke(cli, ["quickstatements"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    source = '"https://www.inform.kz/en/president-nominates-majilis-speaker-koshanov-to-become-amanat-party-chairman_a3927100"'
+    tail = ["P585", "+2022-04-26T00:00:00Z/11", "S854", source, "S813", "+2026-11-29T00:00:00Z/11"]
+    assert ["Q111077075", "P1365", "Q27972277", *tail] in lines
+    assert ["Q27972277", "P1366", "Q111077075", *tail] in lines
+    # a renaming within one item (Nur Otan -> Amanat, both Q111077075) is not a Wikidata statement
+    assert not any(line[0] == line[2] for line in lines)
+    # every command cites a web page: the paper alone has none to cite
+    assert all("S854" in line for line in lines)
+    assert runner.invoke(cli, ["quickstatements", "--source", "paper"]).output == ""
+    assert wikidata_time("2015-08") == "+2015-08-00T00:00:00Z/10"
+    assert wikidata_time("2004") == "+2004-00-00T00:00:00Z/9"
+    with pytest.raises(ValueError):
+        wikidata_time("autumn 1991")

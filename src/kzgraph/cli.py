@@ -316,5 +316,24 @@ def viz(
         webbrowser.open(path.resolve().as_uri())
 
 
+@cli.command()
+@graph_options
+@source_option
+def quickstatements(load_files, source: str) -> None:
+    """Print lineage links as Wikidata QuickStatements (V1) to contribute them back.
+
+    Each link between organisations with different Wikidata items becomes "replaces" (P1365)
+    and "replaced by" (P1366), with its date (P585) and its web sources as references.
+
+    \b
+    Example:
+      kzgraph quickstatements > lineage.qs
+    """
+    from .quickstatements import render
+
+    batch = render(open_graph(load_files, source))
+    if batch:
+        _echo(batch)
+
 def _echo(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
