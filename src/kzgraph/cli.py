@@ -208,7 +208,8 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_fil
 @cli.command()
 @graph_options
 def validate(load_files) -> None:
-    """Check the data against the SHACL shapes (ontology/shapes.ttl).
+    """Check the data against the SHACL shapes (ontology/shapes.ttl; the post-2012 graph also
+    against ontology/shapes-post-2012.ttl).
 
     Exit code 0: the data conforms; 1: violations (listed); 2: usage error.
 
@@ -221,7 +222,7 @@ def validate(load_files) -> None:
 
     report = run_validation(open_graph(load_files))
     if report.conforms:
-        click.echo("Conforms: the data satisfies every shape in ontology/shapes.ttl.")
+        click.echo("Conforms: the data satisfies every shape in ontology/shapes*.ttl.")
         return
     for violation in report.violations:
         click.echo(str(violation))
