@@ -38,13 +38,38 @@ class KzgraphGroup(click.Group):
 
 
 def graph_options(command: Callable) -> Callable:
-    """Options that choose what data the command runs on."""
+    """Options that choose what data the command runs on: the bundled data and --load files, or
+    an on-disk store (--store). Stack more with source_option and endpoint_options."""
+    command = click.option(
+        "--store",
+        "store",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Read the on-disk store DIR that `kzgraph load --store DIR` built (nothing is parsed).",
+    )(command)
     return click.option(
         "--load",
         "load_files",
         multiple=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD, .gz). Repeatable.",
+    )(command)
+
+
+def endpoint_options(command: Callable) -> Callable:
+    """--endpoint/--timeout: run on a remote SPARQL 1.1 endpoint instead of the embedded store."""
+    command = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="With --endpoint: give up on a request after this long.",
+    )(command)
+    return click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Query this SPARQL 1.1 endpoint (e.g. http://localhost:7878/query) instead of the bundled data.",
     )(command)
 
 
@@ -59,10 +84,29 @@ def source_option(command: Callable) -> Callable:
     )(command)
 
 
-def open_graph(load_files: tuple[Path, ...] = (), source: str = "all"):
-    from .store import load
+def open_graph(
+    load_files: tuple[Path, ...] = (),
+    source: str = "all",
+    store: Path | None = None,
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+):
+    """The graph the graph options name: a remote endpoint, an on-disk store, or the bundled data
+    (and --load files) parsed into memory."""
+    if sum(map(bool, (load_files, store, endpoint))) > 1:
+        raise click.UsageError("--load, --store and --endpoint each choose the data: give only one")
+    if endpoint:
+        from .remote import RemoteGraph
 
-    graph = load(load_files)
+        graph = RemoteGraph(endpoint, timeout=timeout)
+    elif store is not None:
+        from .persistent import open_store
+
+        graph = open_store(store)
+    else:
+        from .store import load
+
+        graph = load(load_files)
     return graph if source == "all" else graph.restrict(source)
 
 
@@ -137,7 +181,8 @@ def _param_usage(param) -> str:
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @graph_options
 @source_option
-def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_files, source: str) -> None:
+@endpoint_options
+def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph_args) -> None:
     """Run a stored query by name.
 
     \b
@@ -149,7 +194,7 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_fi
     from .output import render
 
     values = parse_params(params)
-    graph = open_graph(load_files, source)
+    graph = open_graph(**graph_args)
     _echo(render(graph.run(name, limit=limit, **values), fmt))
 
 
@@ -172,7 +217,8 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, load_fi
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @graph_options
 @source_option
-def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_files, source: str) -> None:
+@endpoint_options
+def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_args) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); '-' reads stdin.
 
     The kzgraph prefixes (kz:, party:, election:, skos:, org:, ...) are predeclared.
@@ -195,7 +241,7 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_fil
         text = sparql
     else:
         raise click.UsageError("no query: give SPARQL as an argument, with --file FILE, or '-' for stdin")
-    result = open_graph(load_files, source).query(text, limit=limit)
+    result = open_graph(**graph_args).query(text, limit=limit)
     if fmt is None:
         fmt = "ttl" if isinstance(result, GraphResult) else "table"
     elif isinstance(result, GraphResult) and fmt not in RDF_FORMATS:
@@ -207,7 +253,7 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, load_fil
 
 @cli.command()
 @graph_options
-def validate(load_files) -> None:
+def validate(**graph_args) -> None:
     """Check the data against the SHACL shapes (ontology/shapes.ttl; the post-2012 graph also
     against ontology/shapes-post-2012.ttl).
 
@@ -220,7 +266,7 @@ def validate(load_files) -> None:
     """
     from .validate import validate as run_validation
 
-    report = run_validation(open_graph(load_files))
+    report = run_validation(open_graph(**graph_args))
     if report.conforms:
         click.echo("Conforms: the data satisfies every shape in ontology/shapes*.ttl.")
         return
@@ -229,10 +275,145 @@ def validate(load_files) -> None:
     raise click.ClickException(f"{len(report.violations)} SHACL result(s); the data does not conform")
 
 
+ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
+
+
+@cli.command()
+@click.option("--year", required=True, metavar="YYYY", help="Year of the election (1999, 2004, 2007...).")
+@click.option(
+    "--method",
+    type=click.Choice(["hare", "droop", "dhondt", "sainte-lague"]),
+    default="hare",
+    show_default=True,
+    help="Largest remainder with the Hare or Droop quota, or highest averages (D'Hondt, Sainte-Laguë).",
+)
+@click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
+@click.option("--seats", "seat_count", type=click.IntRange(min=0), help="Allocate this many seats instead.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--save",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Write the allocation as a named graph with PROV to PATH (.trig/.nq, or a directory;"
+    " default computed/seats-YEAR-METHOD.trig). Load it back with --load.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw vote and seat shares to FILE (.svg or .png).",
+)
+@graph_options
+@source_option
+def seats(
+    year: str,
+    method: str,
+    threshold: str | None,
+    seat_count: int | None,
+    fmt: str,
+    save: str | None,
+    chart: Path | None,
+    **graph_args,
+) -> None:
+    """Allocate an election's party-list seats under the rules in the graph; compare with those reported.
+
+    Counterfactuals: another --method, --threshold or number of --seats.
+
+    \b
+    Example:
+      kzgraph seats --year 2004
+      kzgraph seats --year 1999 --method dhondt
+      kzgraph seats --year 2004 --threshold 10 --save
+    """
+    import json
+
+    from .charts import chart_format, seats_votes_chart, write_chart
+    from .output import render
+    from .report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
+    from .seats import compare_seats, save_allocation
+
+    if not (year.isdigit() and len(year) == 4):
+        raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
+    chart_kind = chart_format(chart) if chart is not None else None
+    graph = open_graph(**graph_args)
+    comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)
+    if fmt == "json":
+        _echo(json.dumps(seat_document(comparison), ensure_ascii=False, indent=2))
+    elif fmt != "table":
+        _echo(render(seat_table(comparison), fmt))
+    else:
+        _echo(seat_heading(comparison) + "\n")
+        _echo(render(seat_table(comparison), "table"))
+        click.echo(seat_verdict(comparison))
+        for note in comparison.notes:
+            click.echo(f"Note: {note}")
+        click.echo()
+        click.echo("\n".join(indices_lines(comparison)))
+    if save is not None:
+        path = save_allocation(comparison, save or None, store=graph.store)
+        click.echo(f"Saved <{comparison.graph_iri}> to {path}", err=True)
+    if chart is not None and chart_kind is not None:
+        write_chart(seats_votes_chart(comparison, chart_kind), chart)
+        click.echo(f"Chart written to {chart}", err=True)
+
+
+@cli.command()
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the effective number of parties and the largest seat share to FILE (.svg or .png).",
+)
+@graph_options
+@source_option
+def indices(fmt: str, chart: Path | None, **graph_args) -> None:
+    """Party-system indices of every party-list election: effective number of parties by votes
+    and seats, largest party's seat share, Gallagher disproportionality, parties over the threshold.
+
+    Where the source names only some lists, indices that depend on the others are ranges.
+
+    \b
+    Example:
+      kzgraph indices
+      kzgraph indices --format csv --chart party-system.svg
+    """
+    import json
+
+    from .charts import chart_format, indices_chart, write_chart
+    from .elections import party_list_elections
+    from .output import render
+    from .report import bounds_note, indices_document, indices_table, indices_text_table
+
+    chart_kind = chart_format(chart) if chart is not None else None
+    elections = party_list_elections(open_graph(**graph_args))
+    if fmt == "json":
+        document = [
+            {"election": e.iri, "label": e.label, "year": e.year, "unlisted_basis": e.unlisted_basis}
+            | indices_document(e.indices())
+            for e in elections
+        ]
+        _echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif fmt != "table":
+        _echo(render(indices_table(elections), fmt))
+    else:
+        _echo(render(indices_text_table(elections), "table"))
+        for election in elections:
+            click.echo(f"{election.year}: {bounds_note(election, election.indices())}")
+    if chart is not None and chart_kind is not None:
+        write_chart(indices_chart(elections, chart_kind), chart)
+        click.echo(f"Chart written to {chart}", err=True)
+
+
 @cli.command()
 @click.argument("party")
 @graph_options
 @source_option
+@endpoint_options
 def lineage(party: str, **graph_args) -> None:
     """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
 
@@ -254,6 +435,7 @@ def lineage(party: str, **graph_args) -> None:
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @graph_options
 @source_option
+@endpoint_options
 def stats(fmt: str, **graph_args) -> None:
     """Consolidation figures of the party system, computed from the lineage graph: parties per
     year, the largest merger, the longest lineage chain, roots that survive to 2012, connected
@@ -291,6 +473,7 @@ def stats(fmt: str, **graph_args) -> None:
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @graph_options
 @source_option
+@endpoint_options
 def viz(
     output: Path, party: str | None, start: int | None, end: int | None, open_page: bool, **graph_args
 ) -> None:
@@ -320,7 +503,7 @@ def viz(
 @cli.command()
 @graph_options
 @source_option
-def quickstatements(load_files, source: str) -> None:
+def quickstatements(**graph_args) -> None:
     """Print lineage links as Wikidata QuickStatements (V1) to contribute them back.
 
     Each link between organisations with different Wikidata items becomes "replaces" (P1365)
@@ -332,9 +515,143 @@ def quickstatements(load_files, source: str) -> None:
     """
     from .quickstatements import render
 
-    batch = render(open_graph(load_files, source))
+    batch = render(open_graph(**graph_args))
     if batch:
         _echo(batch)
+
+@cli.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The on-disk store to build or update (a new or empty directory, or an existing store).",
+)
+@click.option("--graph", "graph_iri", metavar="IRI", help="Put the files into this named graph.")
+@click.option("--bundled/--no-bundled", default=True, show_default=True, help="Reload the bundled data.")
+def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bundled: bool) -> None:
+    """Load the bundled data and FILES into an on-disk store that the other commands read with
+    --store DIR. All or nothing: on any error the store is left as it was.
+
+    Each file goes into its own named graph, .../graph/user/FILE-NAME (or --graph IRI), replacing
+    what an earlier load put there; large files stream through the bulk loader. N-Triples,
+    N-Quads, Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz).
+
+    \b
+    Example:
+      kzgraph load --store kz.db
+      kzgraph load --store kz.db wikidata-parties.nt.gz
+      kzgraph run predecessors -p party="Nur Otan" --store kz.db
+    """
+    from .persistent import load
+
+    if graph_iri is not None:
+        from .params import expand_iri
+
+        graph_iri = expand_iri(graph_iri)
+        if graph_iri is None:
+            raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    report = load(store, files, bundled=bundled, graph=graph_iri, progress=_load_progress())
+    for path, graph, triples, seconds in report.files:
+        if path in files:
+            rate = f", {triples / seconds:,.0f} triples/s" if seconds > 0 else ""
+            done = f"Loaded {triples:,} triples from {path} into <{graph}> in {seconds:.1f} s{rate}"
+            click.echo(done, err=True)
+    summary = f"{report.total:,} triples in {len(report.graphs)} graphs ({report.derived:,} derived)"
+    click.echo(f"{store}: {summary}", err=True)
+
+
+def _load_progress():
+    """A progress bar on stderr (when it is a terminal) for files that take more than a second."""
+    from .persistent import LoadProgress
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(progress: LoadProgress) -> None:
+        if progress.done:
+            if progress.seconds >= 1:
+                click.echo("\r\033[K", nl=False, err=True)
+            return
+        if progress.seconds < 1:
+            return
+        share = progress.bytes_read / progress.bytes_total if progress.bytes_total else 1.0
+        if progress.triples is not None:
+            rate = f"{progress.triples:,} triples, {progress.triples / progress.seconds:,.0f} triples/s"
+        else:
+            rate = f"{progress.bytes_read / progress.seconds / 1e6:,.1f} MB/s"
+        bar = "#" * int(share * 30)
+        click.echo(f"\r\033[K{progress.path.name} [{bar:<30}] {share:4.0%} {rate}", nl=False, err=True)
+
+    return show
+
+
+@cli.command()
+@click.option("--graph", "graph_iri", required=True, metavar="IRI", help="The named graph to remove.")
+@click.option(
+    "--store",
+    required=True,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The on-disk store.",
+)
+def drop(graph_iri: str, store: Path) -> None:
+    """Remove one named graph from an on-disk store and derive the direct links again.
+
+    \b
+    Example:
+      kzgraph drop --graph https://w3id.org/kzgraph/graph/user/wikidata-parties.nt.gz --store kz.db
+    """
+    from .persistent import drop as drop_graph
+
+    removed = drop_graph(store, graph_iri)
+    click.echo(f"Dropped <{graph_iri}> ({removed:,} triples) from {store}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="SPARQL Update endpoint, used where the server has no Graph Store endpoint (or without --endpoint).",
+)
+@click.option("--graph", "target", metavar="IRI", help="Push all into this graph [default: each to its IRI].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True)
+@graph_options
+@source_option
+def push(
+    endpoint: str | None, update_endpoint: str | None, target: str | None, timeout: float, **graph_args
+) -> None:
+    """Upload the graph (with its derived links) to a triple store; pushing again replaces it.
+
+    Each named graph (ontology, paper, post-2012, derived/..., user/...) replaces the graph with
+    the same IRI on the server (SPARQL 1.1 Graph Store Protocol PUT), or all go into --graph IRI.
+    Query it afterwards with --endpoint on run, query, lineage, viz and stats.
+
+    \b
+    Example:
+      kzgraph push --endpoint http://localhost:7878/store
+      kzgraph push --store kz.db --endpoint http://localhost:3030/kz/data
+      kzgraph push --update-endpoint http://localhost:8890/sparql-auth --graph https://example.org/kz
+    """
+    from .remote import push as push_graph
+
+    if endpoint is None and update_endpoint is None:
+        raise click.UsageError("give --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)")
+    report = push_graph(
+        open_graph(**graph_args), endpoint, update_endpoint=update_endpoint, target=target, timeout=timeout
+    )
+    for iri, triples in report.graphs.items():
+        click.echo(f"Pushed <{iri}>: {triples:,} triples", err=True)
+    via = endpoint if report.method == "graph store" else update_endpoint
+    total = sum(report.graphs.values())
+    click.echo(f"{total:,} triples in {len(report.graphs)} graphs to {via} ({report.method})", err=True)
+
 
 def _echo(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))

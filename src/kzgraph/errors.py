@@ -38,3 +38,11 @@ class LabelNotFound(ParameterError):
 
 class AmbiguousLabel(ParameterError):
     """Several organisations share the given label."""
+
+
+class StoreError(KzgraphError):
+    """An on-disk store is missing, in use or cannot be changed; the store was left as it was."""
+
+
+class EndpointError(KzgraphError):
+    """A remote SPARQL endpoint could not be reached or refused a request."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import gzip
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -36,7 +37,6 @@ FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-_MAX_RULE_ROUNDS = 10
 # The sources a query can be restricted to: the graphs each one reads (None: every graph).
 SOURCES: dict[str, tuple[str, ...] | None] = {
     "all": None,
@@ -85,6 +85,33 @@ def read_quads(path: Path, graph: str | None) -> list[ox.Quad]:
                 else ox.Quad(q.subject, q.predicate, q.object, target)
                 for q in ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
             ]
+    except SyntaxError as e:
+        line, column, message = _syntax_position(e)
+        raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
+    except (OSError, EOFError, ValueError) as e:
+        raise DataLoadError(str(path), str(e)) from None
+
+
+def load_file(
+    store: ox.Store,
+    path: Path,
+    graph: str,
+    *,
+    bulk: bool = False,
+    wrap: Callable[[IO[bytes], IO[bytes]], IO[bytes]] | None = None,
+) -> None:
+    """Parse one file into `store` with the engine's loader (`bulk`: the bulk loader, which holds
+    nothing in memory and is not transactional). Triples go into `graph`, quads of dataset formats
+    keep their own graph. `wrap(stream, raw_file)` may wrap the decompressed stream (progress).
+    DataLoadError names the file, line and column of a syntax error."""
+    fmt = rdf_format(path)
+    loader = store.bulk_load if bulk else store.load
+    try:
+        with open(path, "rb") as raw:
+            stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix == ".gz" else raw
+            if wrap is not None:
+                stream = wrap(stream, raw)
+            loader(stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph))
     except SyntaxError as e:
         line, column, message = _syntax_position(e)
         raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
@@ -180,15 +207,18 @@ class Graph:
 
     def resolve_organisation(self, value: str) -> ox.NamedNode:
         """The organisation an IRI, a prefixed name or any of its labels (case-insensitive) names."""
-        labels = self._label_index()
         iri = expand_iri(value.strip())
         if iri is not None:
             node = ox.NamedNode(iri)
-            if any(node in nodes for nodes in labels.values()):
+            if any(self._execute(_LABELLED_ORGANISATION, {ox.Variable("org"): node})):
                 return node
             raise LabelNotFound(f"No organisation has the IRI {iri}")
         key = _fold(value)
-        nodes = labels.get(key, [])
+        # Labels containing the value's longest word, found by the engine, spare reading every
+        # label of a large store; the whole label index is needed only to suggest close matches.
+        nodes = self._labels_like(value, key)
+        labels = self._label_index() if not nodes else {}
+        nodes = nodes or labels.get(key, [])
         if len(nodes) == 1:
             return nodes[0]
         if nodes:
@@ -197,6 +227,13 @@ class Graph:
         close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
         hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
+
+    def _labels_like(self, value: str, key: str) -> list[ox.NamedNode]:
+        words = sorted(re.findall(r"\w+", value.lower()), key=len)
+        if not words:
+            return []
+        rows = self._execute(_LABELS_CONTAINING, {ox.Variable("word"): ox.Literal(words[-1])})
+        return list(dict.fromkeys(row["org"] for row in rows if _fold(row["label"].value) == key))
 
     def _label_index(self) -> dict[str, list[ox.NamedNode]]:
         if self._labels is None:
@@ -214,8 +251,9 @@ class Graph:
         return self._labels
 
     def _pref_label(self, node: ox.NamedNode) -> str:
-        for quad in self.store.quads_for_pattern(node, ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None):
-            return quad.object.value
+        query = "SELECT ?org ?l WHERE { ?org skos:prefLabel ?l } LIMIT 1"
+        for row in self._execute(query, {ox.Variable("org"): node}):
+            return row["l"].value
         return node.value
 
     def _describe(self, node: ox.NamedNode) -> str:
@@ -237,6 +275,14 @@ class Graph:
         details = [row[name].value for name in ("kind",) if row[name] is not None]
         details += [f"{name} {row[name].value}" for name in ("founded", "dissolved") if row[name] is not None]
         return f"{self._pref_label(node)} <{node.value}>" + "".join(f", {d}" for d in details)
+
+
+_LABELLED_ORGANISATION = """SELECT ?org WHERE {
+    ?org a kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label } LIMIT 1"""
+_LABELS_CONTAINING = """SELECT DISTINCT ?org ?label ?word WHERE {
+    ?org skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label .
+    FILTER (CONTAINS(LCASE(STR(?label)), ?word))
+    ?org a kz:PoliticalOrganisation }"""
 
 
 def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
@@ -278,28 +324,20 @@ def derive(store: ox.Store, rules_dir: Path = RULES_DIR) -> int:
     (derived_graph()). So what follows from the paper alone is in derived/paper, and leaving the
     later graphs out of a query leaves out exactly what they add.
     """
-    rules = [p.read_text(encoding="utf-8") for p in sorted(rules_dir.glob("*.rq"))]
+    from .rules import apply, load_rules
+
+    rules = load_rules(rules_dir)
     names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     sources = sorted(
         (g for g in names if g != ONTOLOGY_GRAPH and not g.startswith(DERIVED_PREFIX)),
         key=lambda g: (g != PAPER_GRAPH, g),
     )
-    scope = [ox.NamedNode(ONTOLOGY_GRAPH)]
+    scope = [ONTOLOGY_GRAPH]
     added = 0
     for source in sources:
-        target = ox.NamedNode(derived_graph(source))
-        scope += [ox.NamedNode(source), target]
-        for _ in range(_MAX_RULE_ROUNDS):
-            new = {
-                ox.Quad(t.subject, t.predicate, t.object, target)
-                for rule in rules
-                for t in store.query(rule, default_graph=scope, prefixes=PREFIXES)
-                if not any(ox.Quad(t.subject, t.predicate, t.object, g) in store for g in scope)
-            }
-            if not new:
-                break
-            store.extend(new)
-            added += len(new)
+        target = derived_graph(source)
+        scope += [source, target]
+        added += apply(store, rules, scope, target)  # in the engine; see rules.py
     return added
 
 
@@ -320,12 +358,17 @@ def load(
         path, graph = item if isinstance(item, tuple) else (item, None)
         path = Path(path)
         sources.append((path, graph or f"{GRAPH}user/{path.name}"))
-    quads: list[ox.Quad] = []
-    for path, graph in sources:
+    for path, _ in sources:
         if not path.is_file():
             raise DataLoadError(str(path), "no such file")
-        quads.extend(read_quads(path, graph))
-    store = store if store is not None else ox.Store()
-    store.extend(quads)
+    # Parse into a fresh store (the engine's parser, no Python objects per triple); a given store
+    # receives it only once every file has parsed.
+    staging = ox.Store() if store is None or len(store) else store
+    for path, graph in sources:
+        load_file(staging, path, graph)
+    if store is None:
+        store = staging
+    elif staging is not store:
+        store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     derive(store)
     return Graph(store)
