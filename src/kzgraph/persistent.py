@@ -70,6 +70,8 @@ def is_store(path: Path) -> bool:
 def open_store(path: Path | str) -> Graph:
     """The graph in the on-disk store DIR, opened read-only (several readers may share it)."""
     path = Path(path)
+    if _sibling(path, "commit").exists() or _sibling(path, "old").exists():
+        _recover_if_idle(path)  # a crash interrupted a swap
     lock = _lock_file(path, "lock")
     fcntl.flock(lock, fcntl.LOCK_SH)  # waits only while a writer swaps a new version in
     if not is_store(path):
@@ -296,6 +298,18 @@ def _recover(path: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.rename(path)
+
+
+def _recover_if_idle(path: Path) -> None:
+    writer = _lock_file(path, "write")
+    try:
+        fcntl.flock(writer, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return  # a writer is at work and will recover first
+    try:
+        _recover(path)
+    finally:
+        writer.close()
 
 
 def _fsync_dir(directory: Path) -> None:
