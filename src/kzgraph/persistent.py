@@ -37,6 +37,7 @@ from .store import Graph, bundled_files, derive, load_file, rdf_format
 DERIVED_GRAPHS_PREFIX = GRAPH + "derived"  # the derived graph, or every derived/<source> graph
 _LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 _SWAP_WAIT_SECONDS = 60.0
+_BULK_BYTES = 8 << 20  # smaller files load in one transaction, in memory
 T = TypeVar("T")
 
 
@@ -161,7 +162,7 @@ def drop(path: Path | str, graph: str) -> int:
 def _bulk_load(
     store: ox.Store, file: Path, graph: str, progress: Callable[[LoadProgress], None] | None
 ) -> None:
-    """Stream one file into the store with the bulk loader (nothing held in memory)."""
+    """Load one file into the store; a large one streams through the bulk loader."""
     count_lines = rdf_format(file) in _LINE_FORMATS
     total = file.stat().st_size
     started = time.monotonic()
@@ -171,7 +172,9 @@ def _bulk_load(
         readers.append(_ProgressReader(stream, raw, file, total, count_lines, started, progress))
         return readers[-1]  # type: ignore[return-value]
 
-    load_file(store, file, graph, bulk=True, wrap=wrap if progress else None)
+    # The bulk loader writes its own files: fast for big inputs, a fixed cost for small ones.
+    bulk = total > _BULK_BYTES
+    load_file(store, file, graph, bulk=bulk, wrap=wrap if progress else None)
     if progress:
         lines = readers[0].lines if readers else None
         progress(LoadProgress(file, total, total, lines, time.monotonic() - started, done=True))
