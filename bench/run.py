@@ -38,7 +38,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 """
 # kz:isoDate, which the rules derive, written out: the date, or an interval from the range.
-ISO_DATE = """OPTIONAL { ?event dct:date ?d } OPTIONAL { ?event kz:earliestDate ?e } OPTIONAL { ?event kz:latestDate ?l }
+ISO_DATE = """OPTIONAL { ?event dct:date ?d }
+  OPTIONAL { ?event kz:earliestDate ?e } OPTIONAL { ?event kz:latestDate ?l }
   BIND (COALESCE(STR(?d), CONCAT(STR(?e), "/", COALESCE(STR(?l), ".."))) AS ?date)"""
 # The stored queries as a user of a plain store writes them: no derived links or dates.
 RAW_QUERIES = {
@@ -201,7 +202,8 @@ def report(size: int, results: dict[str, dict | None], timeout: float) -> str:
     lines = [
         f"### {size:,} synthetic triples (+ the bundled data)",
         "",
-        "| path | load | open | predecessors | mergers | election-results | load+queries | vs kzgraph | peak RSS |",
+        "| path | load | open | predecessors | mergers | election-results | load+queries | vs kzgraph"
+        " | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     reference = results["kzgraph"]
@@ -212,9 +214,8 @@ def report(size: int, results: dict[str, dict | None], timeout: float) -> str:
         t = result["timings"]
         cells = [_seconds(t.get(k)) for k in ("load", "open", "predecessors", "mergers", "election-results")]
         ratio = total(result) / total(reference) if reference else float("nan")
-        lines.append(
-            f"| {path} | {' | '.join(cells)} | {_seconds(total(result))} | {ratio:.2f}× | {result['peak_rss_mb']:,.0f} MB |"
-        )
+        rss = f"{result['peak_rss_mb']:,.0f} MB"
+        lines.append(f"| {path} | {' | '.join(cells)} | {_seconds(total(result))} | {ratio:.2f}x | {rss} |")
     rows = {path: r["rows"] for path, r in results.items() if r}
     same = len({json.dumps(r, sort_keys=True) for r in rows.values()}) == 1
     lines += ["", f"Rows per query {'the same on every path' if same else 'DIFFER'}: {json.dumps(rows)}", ""]
