@@ -1,0 +1,86 @@
+"""Whole-process, cold: `kzgraph run predecessors --param party="Nur Otan"` vs a plain-rdflib script
+and a raw-pyoxigraph script doing the same load and query (issue 3).
+
+    python bench/cli_startup.py --repeat 7
+
+Each command runs as a new process; the figure is the median wall time. The scripts load the
+same bundled files and ask the predecessors question written out over the events (they have no
+derived links); the row counts are checked to agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from run import PREFIXES  # bench/run.py
+
+QUERY = (
+    PREFIXES
+    + """SELECT DISTINCT ?ancestor ?label ?relation ?date WHERE {
+  ?party skos:altLabel "Nur Otan"@en .
+  ?party (^org:resultingOrganization/org:originalOrganization)* ?next .
+  ?event org:resultingOrganization ?next ; org:originalOrganization ?ancestor ; a ?class .
+  ?class kz:lineageRelation ?link . ?link rdfs:label ?relation .
+  FILTER (?ancestor != ?next)
+  ?ancestor skos:prefLabel ?label .
+  OPTIONAL { ?event dct:date ?d }
+  OPTIONAL { ?event kz:earliestDate ?e } OPTIONAL { ?event kz:latestDate ?l }
+  BIND (COALESCE(STR(?d), CONCAT(STR(?e), "/", COALESCE(STR(?l), ".."))) AS ?date)
+} ORDER BY ?date ?label ?relation"""
+)
+RDFLIB = f"""
+import rdflib
+from kzgraph.resources import DATA_DIR, ONTOLOGY_DIR
+graph = rdflib.Graph()
+for path in [*ONTOLOGY_DIR.glob("*.ttl"), *DATA_DIR.glob("*.ttl")]:
+    if not path.name.startswith("shapes"):
+        graph.parse(path, format="turtle")
+rows = list(graph.query({QUERY!r}))
+print(len(rows))
+"""
+PYOXIGRAPH = f"""
+import pyoxigraph as ox
+from kzgraph.resources import DATA_DIR, ONTOLOGY_DIR
+store = ox.Store()
+for path in [*ONTOLOGY_DIR.glob("*.ttl"), *DATA_DIR.glob("*.ttl")]:
+    if not path.name.startswith("shapes"):
+        store.load(path=path, to_graph=ox.NamedNode("urn:g:" + path.name))
+rows = list(store.query({QUERY!r}, use_default_graph_as_union=True))
+print(len(rows))
+"""
+
+
+def timed(command: list[str], repeat: int) -> tuple[float, str]:
+    times, out = [], ""
+    for _ in range(repeat):
+        started = time.perf_counter()
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    kzgraph = shutil.which("kzgraph") or sys.exit("kzgraph is not installed (pip install -e .)")
+    command = [kzgraph, "run", "predecessors", "--param", "party=Nur Otan", "--format", "csv"]
+    ours, table = timed(command, args.repeat)
+    rdflib, rdflib_rows = timed([sys.executable, "-c", RDFLIB], args.repeat)
+    raw, raw_rows = timed([sys.executable, "-c", PYOXIGRAPH], args.repeat)
+    rows = len(table.strip().splitlines()) - 1
+    print(f"rows: kzgraph {rows}, rdflib {rdflib_rows.strip()}, pyoxigraph {raw_rows.strip()}")
+    print("| command (whole process, cold) | median | kzgraph is |")
+    print("|---|---|---|")
+    print(f"| `kzgraph run predecessors --param party=\"Nur Otan\"` | {ours * 1000:.0f} ms | |")
+    print(f"| plain rdflib script | {rdflib * 1000:.0f} ms | {rdflib / ours:.1f}x faster |")
+    print(f"| raw pyoxigraph script | {raw * 1000:.0f} ms | {ours / raw:.2f}x its time |")
+
+
+if __name__ == "__main__":
+    main()
