@@ -265,3 +265,33 @@ def test_library_load_builds_the_lineage_from_stored_queries():
     lineage = Lineage.from_graph(kzgraph.load().restrict("paper"))
     assert lineage.present_year == 2012
     assert all(link.source in lineage.organisations for link in lineage.links)
+
+
+def test_a_splinter_that_rejoins_its_parent_is_a_cycle_the_lineage_survives(tmp_path):
+    cycle = tmp_path / "cycle.ttl"
+    cycle.write_text(
+        "@prefix kz: <https://w3id.org/kzgraph/ontology#> .\n"
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        'ex:parent a kz:PoliticalParty ; skos:prefLabel "Parent Party"@en .\n'
+        'ex:splinter a kz:PoliticalParty ; skos:prefLabel "Splinter Party"@en .\n'
+        'ex:f a kz:Founding ; org:resultingOrganization ex:parent ; dct:date "1992"^^xsd:gYear .\n'
+        "ex:s a kz:Split ; org:originalOrganization ex:parent ; org:resultingOrganization ex:splinter ;\n"
+        '  dct:date "2001"^^xsd:gYear .\n'
+        "ex:j a kz:Accession ; org:originalOrganization ex:splinter ; org:resultingOrganization ex:parent ;\n"
+        '  dct:date "2005"^^xsd:gYear .\n',
+        encoding="utf-8",
+    )
+    graph = kzgraph.load([cycle])
+    lineage = Lineage.from_graph(graph)
+    chain = lineage.around("https://example.org/splinter").stats().longest_chain
+    assert len(chain.links) == 1  # the link back to the earlier party closes the cycle: left out
+    assert chain.links[0].relation == "splitFrom"
+    tree = lineage.tree("https://example.org/splinter")
+    assert lines_with(tree, "Parent Party", "↑ split from it", "2001")  # the splinter split from it
+    assert lines_with(tree, "Parent Party", "↑ joined it", "2005")  # ... and joined it again
+    result = kzgraph_cli(["viz", "--load", str(cycle), "-o", str(tmp_path / "cycle.html")])
+    assert result.exit_code == 0, result.output

@@ -141,6 +141,10 @@ def _component_lanes(lineage: Lineage, component: set[str], occupied, x) -> dict
         start = near[0] if near else (max(placed.values()) + 1 if placed else 0)
         placed[sink] = lanes.nearest(start, occupied(sink), same_first=not near)
         _place_predecessors(lineage, sink, placed, lanes, occupied, x)
+    for iri in sorted(component - placed.keys(), key=lambda i: (x[i], i)):  # a cycle with no way out
+        if iri not in placed:
+            placed[iri] = lanes.nearest(max(placed.values(), default=-1) + 1, occupied(iri), same_first=True)
+            _place_predecessors(lineage, iri, placed, lanes, occupied, x)
     return placed
 
 

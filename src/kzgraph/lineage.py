@@ -386,12 +386,29 @@ class Lineage:
         return spans
 
     def _time_order(self) -> list[str]:
-        try:
-            return list(nx.topological_sort(self.graph))
-        except nx.NetworkXUnfeasible:
-            cycle = nx.find_cycle(self.graph)
-            names = " -> ".join(self.organisations[a].name for a, _, *_ in cycle)
-            raise LineageError(f"the lineage links form a cycle: {names}") from None
+        """Organisations with every predecessor before them; the members of a cycle (a splinter
+        that rejoined its parent) in IRI order."""
+        condensed = nx.condensation(self.graph)
+        members = condensed.graph["mapping"]
+        groups: dict[int, list[str]] = {}
+        for iri, group in members.items():
+            groups.setdefault(group, []).append(iri)
+        return [iri for group in nx.topological_sort(condensed) for iri in sorted(groups[group])]
+
+    def chain_graph(self) -> nx.DiGraph:
+        """Lineage links without those that close a cycle: a link back to an organisation
+        founded earlier (a splinter rejoining its parent) is left out, so chains are finite."""
+        graph = self.lineage_graph.copy()
+        if nx.is_directed_acyclic_graph(graph):
+            return graph
+        positions = self.positions
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1:
+                inner = [(a, b) for a, b in graph.subgraph(component).edges]
+                graph.remove_edges_from((a, b) for a, b in inner if positions[b][0] <= positions[a][0])
+                if not nx.is_directed_acyclic_graph(graph.subgraph(component)):
+                    graph.remove_edges_from(inner)
+        return graph
 
     # -- analysis -------------------------------------------------------------------------------
 
@@ -470,7 +487,7 @@ class Lineage:
             )
             largest_absorption = (target, sorted(links, key=lambda x: (x.date or "", orgs[x.source].name)))
         lineage = self.lineage_graph
-        path = nx.dag_longest_path(lineage) if self._acyclic(lineage) else []
+        path = nx.dag_longest_path(self.chain_graph())
         chain = Chain(tuple(path), tuple(self.links_between(a, b)[0] for a, b in pairwise(path)))
         roots = [iri for iri in lineage if lineage.in_degree(iri) == 0]
         alive = {iri for iri, o in orgs.items() if self._present(o)}
@@ -546,10 +563,6 @@ class Lineage:
             )
             rows.append((year, founded[year], ended[year], attested, on_record))
         return rows, sorted(undated)
-
-    @staticmethod
-    def _acyclic(graph: nx.DiGraph) -> bool:
-        return nx.is_directed_acyclic_graph(graph)
 
 
 KIND_NAMES = {
