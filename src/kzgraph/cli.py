@@ -655,3 +655,167 @@ def push(
 
 def _echo(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
+EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
+
+
+@cli.command("export")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Output format [default: the -o file's extension, else ttl]; nq and trig keep the named graphs.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--graph",
+    "selection",
+    type=click.Choice(["data", "ontology", "all"]),
+    default="data",
+    show_default=True,
+    help="data: every graph but the ontology (derived links included); ontology; or all.",
+)
+@graph_options
+def export_command(fmt: str | None, output: Path | None, selection: str, **graph_args) -> None:
+    """Write the graph as byte-stable linked data (sorted, fixed prefixes, canonical blank nodes).
+
+    JSON-LD is compacted with the published context (ontology/context.jsonld).
+
+    \b
+    Example:
+      kzgraph export > kzgraph.ttl
+      kzgraph export --graph all -o kzgraph.trig
+      kzgraph export --format jsonld --graph ontology
+    """
+    from .export import export, format_for_path
+
+    if fmt is None:
+        fmt = format_for_path(output) if output is not None else "ttl"
+    data = export(open_graph(**graph_args).store, fmt, selection)
+    _write_bytes(data, output)
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where `kzgraph serve` answers (https://example.org): adds its SPARQL endpoint and downloads.",
+)
+@graph_options
+def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) -> None:
+    """Print a VoID + DCAT description of the dataset, computed from the graph: triple counts,
+    class and property partitions, named graphs, example resources, licence and source.
+
+    \b
+    Example:
+      kzgraph describe
+      kzgraph describe --base-url https://kzgraph.example.org --format jsonld -o void.jsonld
+    """
+    from .describe import describe as describe_dataset
+    from .export import serialize
+
+    _write_bytes(serialize(describe_dataset(open_graph(**graph_args).store, base_url), fmt), output)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write DIR/index.html.",
+)
+@graph_options
+def docs(directory: Path, **graph_args) -> None:
+    """Write the ontology's documentation: one offline HTML page of its classes and properties.
+
+    \b
+    Example:
+      kzgraph docs -o site/ontology
+    """
+    from .docs import write_docs
+
+    page = write_docs(open_graph(**graph_args).store, directory)
+    click.echo(f"Wrote {page}", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a query that runs longer (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows (or triples) in one answer at most; more are cut (header Kzgraph-Truncated).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Largest POST body accepted (HTTP 413 beyond).",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Query processes.")
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    metavar="MIB",
+    help="Address-space limit of each query worker (0: none); a query over it gets HTTP 500.",
+)
+@graph_options
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    memory_limit: int,
+    **graph_args,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page at /, stored
+    queries at /queries/NAME(.csv|.json) and resource pages at /id/...
+
+    \b
+    Example:
+      kzgraph serve
+      kzgraph serve --port 8080 --timeout 5 --store kz.db
+    """
+    try:
+        from .serve import ServeSettings, run_serve
+    except ImportError as e:
+        raise click.ClickException(f"kzgraph serve needs: pip install 'kzgraph[serve]' ({e})") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
+    settings = ServeSettings(
+        timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers, memory_mb=memory_limit or None
+    )
+    run_serve(open_graph(**graph_args), host=host, port=port, settings=settings)
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as e:
+        raise click.ClickException(f"{output}: can't write: {e.strerror or e}") from None
+    click.echo(f"Wrote {output} ({len(data):,} bytes)", err=True)
+
+

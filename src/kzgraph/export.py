@@ -158,6 +158,19 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
+def context_document() -> dict:
+    """The JSON-LD context kzgraph publishes: every prefix in LD_PREFIXES.
+
+    ontology/context.jsonld holds it; after a change of prefixes rewrite it with
+    `python -c "import kzgraph.export as e; e.write_context()"`.
+    """
+    return {"@context": dict(LD_PREFIXES)}
+
+
+def write_context(path: Path = CONTEXT_FILE) -> None:
+    path.write_text(json.dumps(context_document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 @cache
 def jsonld_context() -> dict:
     """The published JSON-LD context (ontology/context.jsonld), as a dict with an "@context" key."""
@@ -172,7 +185,8 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
     import rdflib
 
     graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    for triple in triples:
+        graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
     context = jsonld_context()["@context"]
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     nodes = document.get("@graph", [] if "@id" not in document else [document])
@@ -184,6 +198,21 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
     nodes.sort(key=lambda node: (str(node.get("@id", "")), _json_key(node)))
     text = json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2, sort_keys=True)
     return (text + "\n").encode("utf-8")
+
+
+def _rdflib_term(term):
+    """The rdflib term for a pyoxigraph term; blank nodes keep their (canonical) labels."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise ExportError(f"JSON-LD export can't write the RDF-star term {term}")
 
 
 def _json_key(value: object) -> str:
