@@ -299,7 +299,8 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
     default=None,
     metavar="[PATH]",
     help="Write the allocation as a named graph with PROV to PATH (.trig/.nq, or a directory;"
-    " default computed/seats-YEAR-METHOD.trig). Load it back with --load.",
+    " default computed/seats-YEAR-METHOD.trig). Load it back with --load; with --store, it is"
+    " also added to the store.",
 )
 @click.option(
     "--chart",
@@ -308,6 +309,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 )
 @graph_options
 @source_option
+@endpoint_options
 def seats(
     year: str,
     method: str,
@@ -328,18 +330,20 @@ def seats(
       kzgraph seats --year 1999 --method dhondt
       kzgraph seats --year 2004 --threshold 10 --save
     """
+    import gc
     import json
 
     from .charts import chart_format, seats_votes_chart, write_chart
     from .output import render
     from .report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
-    from .seats import compare_seats, save_allocation
+    from .seats import add_to_store, compare_seats, save_allocation, save_path
 
     if not (year.isdigit() and len(year) == 4):
         raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
     chart_kind = chart_format(chart) if chart is not None else None
     graph = open_graph(**graph_args)
     comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)
+    target = save_path(comparison, save or None) if save is not None else None
     if fmt == "json":
         _echo(json.dumps(seat_document(comparison), ensure_ascii=False, indent=2))
     elif fmt != "table":
@@ -352,9 +356,14 @@ def seats(
             click.echo(f"Note: {note}")
         click.echo()
         click.echo("\n".join(indices_lines(comparison)))
-    if save is not None:
-        path = save_allocation(comparison, save or None, store=graph.store)
+    if target is not None:
+        path = save_allocation(comparison, target)
         click.echo(f"Saved <{comparison.graph_iri}> to {path}", err=True)
+        if graph_args.get("store") is not None:
+            del graph  # release the store's read lock: adding to it swaps in a new version
+            gc.collect()
+            add_to_store(path, comparison, graph_args["store"])
+            click.echo(f"Added <{comparison.graph_iri}> to the store {graph_args['store']}", err=True)
     if chart is not None and chart_kind is not None:
         write_chart(seats_votes_chart(comparison, chart_kind), chart)
         click.echo(f"Chart written to {chart}", err=True)
@@ -371,6 +380,7 @@ def seats(
 )
 @graph_options
 @source_option
+@endpoint_options
 def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     """Party-system indices of every party-list election: effective number of parties by votes
     and seats, largest party's seat share, Gallagher disproportionality, parties over the threshold.
