@@ -214,8 +214,8 @@ class Graph:
                 return node
             raise LabelNotFound(f"No organisation has the IRI {iri}")
         key = _fold(value)
-        # Labels containing the value's longest word, found by the engine, spare reading every
-        # label of a large store; the whole label index is needed only to suggest close matches.
+        # Labels equal to the value in lower case, found by the engine, spare reading every label
+        # of a large store; the whole label index is needed only to suggest close matches.
         nodes = self._labels_like(value, key)
         labels = self._label_index() if not nodes else {}
         nodes = nodes or labels.get(key, [])
@@ -229,10 +229,8 @@ class Graph:
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
 
     def _labels_like(self, value: str, key: str) -> list[ox.NamedNode]:
-        words = sorted(re.findall(r"\w+", value.lower()), key=len)
-        if not words:
-            return []
-        rows = self._execute(_LABELS_CONTAINING, {ox.Variable("word"): ox.Literal(words[-1])})
+        lower = ox.Literal(" ".join(value.lower().split()))
+        rows = self._execute(_LABELS_LOWERCASED, {ox.Variable("lower"): lower})
         return list(dict.fromkeys(row["org"] for row in rows if _fold(row["label"].value) == key))
 
     def _label_index(self) -> dict[str, list[ox.NamedNode]]:
@@ -279,9 +277,9 @@ class Graph:
 
 _LABELLED_ORGANISATION = """SELECT ?org WHERE {
     ?org a kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label } LIMIT 1"""
-_LABELS_CONTAINING = """SELECT DISTINCT ?org ?label ?word WHERE {
+_LABELS_LOWERCASED = """SELECT DISTINCT ?org ?label ?lower WHERE {
     ?org skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label .
-    FILTER (CONTAINS(LCASE(STR(?label)), ?word))
+    FILTER (LCASE(STR(?label)) = ?lower)
     ?org a kz:PoliticalOrganisation }"""
 
 
