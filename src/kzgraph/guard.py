@@ -81,17 +81,21 @@ def normalise(text: str) -> str:
 
 
 def check_query(
-    text: str, dataset_graphs: Collection[str], prefixes: Mapping[str, str] | None = None
+    text: str,
+    dataset_graphs: Collection[str],
+    prefixes: Mapping[str, str] | None = None,
+    base_iri: str | None = None,
 ) -> QueryPlan:
     """Parse `text` and decide whether the endpoint may run it.
 
     :param dataset_graphs: the named graph IRIs of the dataset; FROM and FROM NAMED may name only these.
     :param prefixes: prefixes the endpoint predeclares (used to expand FROM <prefixed:name>).
+    :param base_iri: the base IRI relative IRIs resolve against when the query has no BASE.
     :raises UpdateRefused: the text is a SPARQL Update.
     :raises RefusedQuery: SERVICE, or FROM / FROM NAMED outside the dataset.
     :raises SyntaxRefused: anything else that is not a query.
     """
-    plan = _parse(text, prefixes=tuple(sorted((prefixes or {}).items())))
+    plan = _parse(text, tuple(sorted((prefixes or {}).items())), base_iri)
     outside = [iri for iri in (*plan.default_graphs, *plan.named_graphs) if iri not in dataset_graphs]
     if outside:
         named = ", ".join(f"<{iri}>" for iri in outside)
@@ -124,7 +128,7 @@ def check_update_text(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def _parse(text: str, prefixes: tuple[tuple[str, str], ...]) -> QueryPlan:
+def _parse(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
     from rdflib.plugins.sparql import parser
 
     normalised = normalise(text)
@@ -141,12 +145,12 @@ def _parse(text: str, prefixes: tuple[tuple[str, str], ...]) -> QueryPlan:
     if _contains(query, "ServiceGraphPattern") or _has_service_keyword(normalised):
         raise RefusedQuery("SERVICE is not allowed: this endpoint does not query other endpoints")
     declared = dict(prefixes)
-    base = None
+    base = base_iri
     for declaration in prologue:
         if declaration.name == "PrefixDecl":
             declared[_field(declaration, "prefix")] = str(declaration["iri"])
         elif declaration.name == "Base":
-            base = str(declaration["iri"])
+            base = _iri(declaration["iri"], declared, base)
     default, named = [], []
     for clause in _get(query, "datasetClause") or []:
         if "default" in clause:

@@ -112,16 +112,18 @@ def answer_query(
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
     max_rows: int | None = None,
+    base_iri: str | None = None,
 ) -> Reply:
     """Answer one SPARQL query request.
 
     400 for a malformed or refused query, 403 for an update, 406 if no acceptable format fits
     the query form; otherwise 200 with the result, at most `max_rows` rows or triples (the
-    `Kzgraph-Truncated` header says when more were cut).
+    `Kzgraph-Truncated` header says when more were cut). Relative IRIs resolve against
+    `base_iri` (the endpoint's URL, as the protocol suggests) unless the query has a BASE.
     """
     dataset_graphs = {g.value for g in store.named_graphs()}
     try:
-        plan = check_query(text, dataset_graphs, PREFIXES)
+        plan = check_query(text, dataset_graphs, PREFIXES, base_iri)
         check_dataset_parameters([*default_graph_uris, *named_graph_uris], dataset_graphs)
     except UpdateRefused as e:
         return error_reply(403, str(e))
@@ -147,7 +149,7 @@ def answer_query(
     else:
         scope = {"use_default_graph_as_union": True}
     try:
-        raw = store.query(plan.text, prefixes=PREFIXES, **scope)
+        raw = store.query(plan.text, prefixes=PREFIXES, base_iri=base_iri, **scope)
         # One triple more than the cap tells whether a graph result was cut (rows carry a flag).
         result = from_oxigraph(raw, None if max_rows is None else max_rows + (plan.form in GRAPH_FORMS))
     except SyntaxError as e:

@@ -1,8 +1,8 @@
 """Run queries in worker processes that can be killed: pyoxigraph has no query timeout, and a
 query thread can't be stopped, so the only sure way to end a runaway query is to end its process.
 
-Each worker holds its own in-memory copy of the graph (an N-Quads snapshot the server takes at
-start), optionally under an address-space limit. A query that outlives its time is answered
+Each worker holds its own in-memory copy of the graph (a Snapshot the server takes at start),
+optionally under an address-space limit. A query that outlives its time is answered
 with 503 and its worker is killed and replaced in the background, while the other workers go on
 serving; a worker that dies (e.g. out of memory) is replaced the same way.
 """
@@ -33,10 +33,17 @@ class SparqlJob:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     max_rows: int | None = None
+    base_iri: str | None = None
 
     def run(self, graph) -> Reply:
         return answer_query(
-            graph.store, self.text, self.accept, self.default_graph_uris, self.named_graph_uris, self.max_rows
+            graph.store,
+            self.text,
+            self.accept,
+            self.default_graph_uris,
+            self.named_graph_uris,
+            self.max_rows,
+            self.base_iri,
         )
 
 
@@ -53,8 +60,16 @@ class StoredJob:
         return answer_stored(graph, self.name, dict(self.params), self.fmt, self.max_rows)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What a worker loads: the quads as N-Quads, and the names of every named graph."""
+
+    quads: bytes
+    graph_names: tuple[str, ...]
+
+
 class _Worker:
-    def __init__(self, context, snapshot: bytes, catalog_dir: Path | None, memory_mb: int | None):
+    def __init__(self, context, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: int | None):
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
@@ -80,7 +95,11 @@ class QueryPool:
     """A fixed number of worker processes; `call` runs a job on a free one within a time limit."""
 
     def __init__(
-        self, snapshot: bytes, workers: int = 2, memory_mb: int | None = None, catalog_dir: Path | None = None
+        self,
+        snapshot: Snapshot,
+        workers: int = 2,
+        memory_mb: int | None = None,
+        catalog_dir: Path | None = None,
     ):
         self._context = multiprocessing.get_context("spawn")
         self._snapshot, self._memory_mb, self._catalog_dir = snapshot, memory_mb, catalog_dir
@@ -155,7 +174,7 @@ class QueryPool:
         threading.Thread(target=start, name="kzgraph-respawn", daemon=True).start()
 
 
-def _worker_main(conn, snapshot: bytes, catalog_dir: Path | None, memory_mb: int | None) -> None:
+def _worker_main(conn, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: int | None) -> None:
     import resource
     import signal
 
@@ -170,7 +189,9 @@ def _worker_main(conn, snapshot: bytes, catalog_dir: Path | None, memory_mb: int
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = ox.Store()
-    store.load(snapshot, format=ox.RdfFormat.N_QUADS)
+    store.load(snapshot.quads, format=ox.RdfFormat.N_QUADS)
+    for name in snapshot.graph_names:  # N-Quads has no way to write an empty graph
+        store.add_graph(ox.NamedNode(name))
     graph = Graph(store, Catalog(catalog_dir) if catalog_dir else None)
     conn.send("ready")
     while True:

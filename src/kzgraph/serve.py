@@ -33,7 +33,7 @@ from .errors import KzgraphError
 from .export import CONTEXT_FILE, EXTENSIONS, MEDIA_TYPES, export, serialize
 from .namespaces import BASE, ID, PREFIXES
 from .protocol import FORMAT_TYPES, TRUNCATED_HEADER, Reply, error_reply, negotiate
-from .querypool import QueryPool, SparqlJob, StoredJob
+from .querypool import QueryPool, Snapshot, SparqlJob, StoredJob
 from .resource_pages import local_path, resource_quads, view
 
 log = logging.getLogger("kzgraph.serve")
@@ -69,13 +69,15 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
     templates.env.globals["local_path"] = local_path
     state: dict = {"pool": None, "cache": {}}
 
-    def snapshot() -> bytes:
+    def snapshot() -> Snapshot:
+        names = graph.graphs if graph.graphs is not None else [g.value for g in graph.store.named_graphs()]
         if graph.graphs is None:
-            return graph.store.dump(format=ox.RdfFormat.N_QUADS)
-        quads = [
-            q for g in graph.graphs for q in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        ]
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+            quads = graph.store.dump(format=ox.RdfFormat.N_QUADS)
+        else:
+            store = graph.store
+            chosen = [q for g in names for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+            quads = ox.serialize(chosen, format=ox.RdfFormat.N_QUADS)
+        return Snapshot(quads, tuple(names))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -144,6 +146,7 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
             tuple(v for n, v in params if n == "default-graph-uri"),
             tuple(v for n, v in params if n == "named-graph-uri"),
             settings.max_rows,
+            str(request.url.replace(query="", fragment="")),
         )
         return _reply(await call(job), {"Vary": "Accept"})
 

@@ -22,7 +22,7 @@
   const uriLink = table.getUriLinkFromBinding;
   table.getUriLinkFromBinding = function (binding, prefixes) {
     const html = uriLink.call(this, binding, prefixes);
-    return html.replace(/href='https:\/\/w3id\.org\/kzgraph\/(id\/|ontology|dataset)/, "href='/$1");
+    return html.replace(/href=(["'])https:\/\/w3id\.org\/kzgraph\/(id\/|ontology|dataset)/, "href=$1/$2");
   };
 
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
