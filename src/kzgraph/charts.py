@@ -129,6 +129,8 @@ def indices_chart(elections: Sequence[Election], fmt: str = "svg") -> bytes:
             )
         share.set_ylim(0, 108)
         share.set_xticks(years)
+        for axes in (enp, share):
+            axes.tick_params(axis="x", labelrotation=45 if len(years) > 5 else 0, labelsize=7)
         share.set_title("Largest party's share of list seats (%)", loc="left")
         title = f"Party system, {years[0]}\u2013{years[-1]}"
         figure.suptitle(title, x=0.01, ha="left", fontsize=10)
