@@ -5,9 +5,15 @@ named graphs - through the Python API and the CLI, on the real data."""
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -405,3 +411,50 @@ def test_every_method_through_the_api_matches_the_pure_function(graph, method):
         {r.result: r.vote_share for r in election.results}, 10, method, threshold=7, total=100
     ).seats
     assert {row.result: row.allocated for row in compare_seats(graph, 2004, method=method).rows} == expected
+
+
+# --- on a remote SPARQL endpoint ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory, graph) -> Iterator[str]:
+    """A real `oxigraph serve` on a free loopback port holding the bundled data; stopped afterwards."""
+    from kzgraph.remote import push
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph-seats")
+    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command.append("--union-default-graph")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()}")
+        time.sleep(0.1)
+    try:
+        push(graph, f"{url}/store")
+        yield f"{url}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("args", [["seats", "--year", "2004", "--method", "dhondt"], ["indices"]])
+def test_the_same_answers_from_a_remote_endpoint(runner, endpoint, args):
+    for fmt in ("json", "csv"):
+        local = runner.invoke(cli, [*args, "--format", fmt])
+        remote = runner.invoke(cli, [*args, "--format", fmt, "--endpoint", endpoint])
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert remote.output == local.output
