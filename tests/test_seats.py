@@ -129,6 +129,22 @@ def test_the_latest_law_sets_the_threshold_and_the_election_overrides_it(tmp_pat
     assert [r["eligible"] for r in rows] == ["true", "true", "false"]
 
 
+def test_two_elections_in_one_year_are_kept_apart(tmp_path):
+    second = """
+ex:by-election a kz:Election ; skos:prefLabel "By-election"@en ;
+    dct:date "2030-11-01"^^xsd:date ; kz:datePrecision kz:Day ; kz:listSeats "3"^^xsd:nonNegativeInteger .
+ex:z a kz:ElectionResult ; kz:election ex:by-election ; kz:party ex:A ; kz:voteShare 60.0 .
+"""
+    path = tmp_path / "two.ttl"
+    path.write_text(RULES_TTL.replace("{own}", "") + second, encoding="utf-8")
+    graph = kzgraph.load([*[f for f in bundled_files() if f[1] == ONTOLOGY_GRAPH], path], bundled=False)
+    with pytest.raises(ElectionNotFound, match="Several elections with party-list results in 2030"):
+        compare_seats(graph, 2030)
+    results = {e.iri.rsplit("/", 1)[-1]: [r.result.rsplit("/", 1)[-1] for r in e.results]
+               for e in party_list_elections(graph)}  # fmt: skip
+    assert results == {"election": ["a", "b", "c"], "by-election": ["z"]}
+
+
 # --- counterfactuals ---------------------------------------------------------------------------
 
 
@@ -222,7 +238,9 @@ def test_stored_queries_through_the_cli(runner):
     result = runner.invoke(cli, ["run", "seat-allocation", "-p", "year=2004", "--format", "csv"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "party,label,vote_share,eligible,quota_seats,hare_seats,actual_seats,difference,result"
+    assert lines[0] == (
+        "party,label,vote_share,eligible,quota_seats,hare_seats,actual_seats,difference,result,election"
+    )
     assert [line.split(",")[5] for line in lines[1:]] == ["7", "1", "1", "1"]
     result = runner.invoke(cli, ["run", "seat-allocation"])
     assert result.exit_code == 1 and 'Missing parameter "year"' in result.output

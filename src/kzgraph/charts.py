@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .elections import Election
     from .seats import SeatComparison
+    from .store import Graph
 
 CHART_FORMATS = ("svg", "png")
 _STYLE = {
@@ -185,7 +186,7 @@ def _short(label: str, width: int = 34) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
-def election_charts(graph) -> list[tuple[str, str]]:
+def election_charts(graph: Graph) -> list[tuple[str, str]]:
     """(title, inline SVG) pairs for a page: the party system over time, then for each
     party-list election its vote and seat shares (Hare allocation beside the seats reported)."""
     from .elections import party_list_elections

@@ -113,7 +113,7 @@ def party_list_election(graph: Graph, year: int | str) -> Election:
 
 
 def _election(graph: Graph, rules: dict[str, str | None]) -> Election:
-    rows = [row for row in graph.run("seat-allocation", year=rules["year"]).dicts()]
+    rows = graph.run("seat-allocation", year=rules["year"]).dicts()
     results = tuple(
         ListResult(
             result=row["result"] or "",
@@ -123,6 +123,7 @@ def _election(graph: Graph, rules: dict[str, str | None]) -> Election:
             reported_seats=None if row["actual_seats"] is None else int(row["actual_seats"]),
         )
         for row in rows
+        if row["election"] == rules["election"]
     )
     # Ties in the methods go to the list given first: order by share, then IRI, as the SPARQL does.
     results = tuple(sorted(results, key=lambda r: (-r.vote_share, r.result)))
