@@ -137,7 +137,7 @@
     ctx.stroke();
     var left = network.canvasToDOM({ x: xOf(axis.first), y: 0 }).x;
     var step = network.canvasToDOM({ x: xOf(axis.first + 1), y: 0 }).x - left;
-    var every = step >= 38 ? 1 : step >= 19 ? 2 : step >= 8 ? 5 : 10;
+    var every = [1, 2, 5, 10, 20, 50, 100].find(function (n) { return n * step >= 38; }) || 100;
     ctx.font = "600 12px system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
@@ -178,11 +178,23 @@
     if (state.drawn === null) state.drawn = performance.now();
   });
 
+  // Fit the whole picture; a picture much taller than wide is fitted to its width instead
+  // and shown from the top, so that names stay readable.
+  var xs = data.nodes.map(function (n) { return n.x; });
+  var leftmost = Math.min.apply(null, xs.concat([0]));
+  var rightmost = Math.max.apply(null, xs.concat([0]));
+  var highest = Math.min.apply(null, ys.concat([0]));
   function fit() {
     network.fit({ animation: false });
     var scale = network.getScale() * 0.93;
     var view = network.getViewPosition();
-    network.moveTo({ position: { x: view.x, y: view.y - ribbonHeight() / 2 / scale }, scale: scale });
+    var byWidth = (container.clientWidth / (rightmost - leftmost + 240)) * 0.93;
+    if (scale < 0.6 * byWidth) {
+      var centre = highest + (container.clientHeight / 2 - ribbonHeight() - 30) / byWidth;
+      network.moveTo({ position: { x: (leftmost + rightmost) / 2, y: centre }, scale: byWidth });
+    } else {
+      network.moveTo({ position: { x: view.x, y: view.y - ribbonHeight() / 2 / scale }, scale: scale });
+    }
   }
   network.once("afterDrawing", fit);
 
@@ -365,7 +377,9 @@
   var figures = document.getElementById("figures");
   data.figures.forEach(function (f) { figures.appendChild(el("li", f)); });
   var credit = data.sources.join(" · ") || "not recorded";
-  if (data.otherSources) credit += ". Links beyond it cite " + data.otherSources + " further sources, named in their tooltips.";
+  if (data.otherSources) {
+    credit += ". Links beyond it cite " + plural(data.otherSources, "further source") + ", named in their tooltips.";
+  }
   document.getElementById("sources").textContent = credit;
 
   if (data.focus) {
