@@ -323,9 +323,10 @@ class Lineage:
     def positions(self) -> dict[str, tuple[float, bool]]:
         """Each organisation's place on a time axis in fractional years, and whether it is dated.
 
-        A founding date places it; an undated organisation goes just after its latest
-        predecessor, else just before its earliest successor, else at its first dated
-        mention (an election result), else at the start of the axis.
+        A founding date places it. An undated organisation goes at the earliest dated link
+        into it (it existed by then: "A merged into B" in 2009), else just after its latest
+        predecessor, else just before its earliest successor, else at its first dated mention
+        (an election result, the present-day grouping), else at the start of the axis.
         """
         placed: dict[str, tuple[float, bool]] = {}
         for iri, org in self.organisations.items():
@@ -333,9 +334,18 @@ class Lineage:
             if position is not None:
                 placed[iri] = (position, True)
         order = self._time_order()
+        arrivals: dict[str, list[float]] = {}
+        for link in self.links:
+            position = iso_position(link.date)
+            if position is not None:
+                arrivals.setdefault(link.target, []).append(position)
         for iri in order:
             preds = [placed[p][0] for p in self.graph.predecessors(iri) if p in placed]
-            if iri not in placed and preds:
+            if iri in placed:
+                continue
+            if iri in arrivals:
+                placed[iri] = (min(arrivals[iri]), False)
+            elif preds:
                 placed[iri] = (max(preds) + 0.5, False)
         for iri in reversed(order):
             succs = [placed[s][0] for s in self.graph.successors(iri) if s in placed]
