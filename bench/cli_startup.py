@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from run import PREFIXES  # bench/run.py
 
@@ -68,7 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    kzgraph = shutil.which("kzgraph") or sys.exit("kzgraph is not installed (pip install -e .)")
+    # The console script beside this interpreter: a version manager's shim (pyenv) on PATH adds
+    # its own start-up to whatever it runs.
+    beside = Path(sys.executable).parent / "kzgraph"
+    kzgraph = str(beside) if beside.exists() else shutil.which("kzgraph")
+    if kzgraph is None:
+        sys.exit("kzgraph is not installed (pip install -e .)")
     command = [kzgraph, "run", "predecessors", "--param", "party=Nur Otan", "--format", "csv"]
     ours, table = timed(command, args.repeat)
     rdflib, rdflib_rows = timed([sys.executable, "-c", RDFLIB], args.repeat)

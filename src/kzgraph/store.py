@@ -352,6 +352,14 @@ def load(
     otherwise user files go into .../graph/user/<file name>.
     """
     sources = bundled_files() if bundled else []
+    cached_at = None
+    if bundled and not files and store is None:  # the common case: a command on the bundled data
+        from . import cache
+
+        cached_at = cache.cache_file(sources)
+        cached = cache.read(cached_at)
+        if cached is not None:
+            return Graph(cached)
     for item in files:
         path, graph = item if isinstance(item, tuple) else (item, None)
         path = Path(path)
@@ -369,4 +377,8 @@ def load(
     elif staging is not store:
         store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     derive(store)
+    if cached_at is not None:
+        from . import cache
+
+        cache.write(cached_at, store)
     return Graph(store)
