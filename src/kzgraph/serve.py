@@ -100,6 +100,8 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
     # -- SPARQL 1.1 Protocol ------------------------------------------------------------------
 
     async def sparql(request: Request) -> Response:
+        if request.method == "OPTIONS":  # a CORS preflight is answered by the middleware before this
+            return Response(status_code=204, headers={"Allow": ALLOWED_METHODS})
         if request.method not in ("GET", "POST"):
             return _reply(
                 error_reply(405, f"{request.method} is not a SPARQL operation; use GET or POST"),
@@ -162,13 +164,9 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
         media_type = negotiate(request.headers.get("accept"), list(RDF_OFFERS))
         if media_type is None:
             return _reply(error_reply(406, f"The description is available as: {', '.join(RDF_OFFERS)}"))
+        # Not cached: the base URL comes from the request's Host header, which the client chooses.
         base = str(request.base_url).rstrip("/")
-        body = await run_in_threadpool(
-            lambda: cached(
-                f"void {base} {media_type}",
-                lambda: serialize(describe(graph.store, base), RDF_OFFERS[media_type]),
-            )
-        )
+        body = await run_in_threadpool(lambda: serialize(describe(graph.store, base), RDF_OFFERS[media_type]))
         return Response(body, media_type=FORMAT_TYPES[RDF_OFFERS[media_type]], headers={"Vary": "Accept"})
 
     # -- Pages --------------------------------------------------------------------------------
@@ -316,7 +314,7 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
 
     routes = [
         Route("/", home),
-        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/queries", queries_index),
         Route("/queries/{name:str}.{ext:str}", stored_query),
         Route("/queries/{name:str}", stored_query),
