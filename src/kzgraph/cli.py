@@ -663,8 +663,6 @@ def push(
     click.echo(f"{total:,} triples in {len(report.graphs)} graphs to {via} ({report.method})", err=True)
 
 
-def _echo(text: str) -> None:
-    click.echo(text, nl=not text.endswith("\n"))
 EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
 
 
@@ -829,3 +827,5 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
     click.echo(f"Wrote {output} ({len(data):,} bytes)", err=True)
 
 
+def _echo(text: str) -> None:
+    click.echo(text, nl=not text.endswith("\n"))
