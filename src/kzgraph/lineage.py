@@ -230,7 +230,7 @@ class Lineage:
                     iri=row["organisation"],
                     kind=row["kind"],
                     label=row["label"],
-                    other_labels=tuple(x for x in (row["other_labels"] or "").split(" | ") if x),
+                    other_labels=_other_names(row["label"], (row["other_labels"] or "").split(" | ")),
                     founded=row["founded"],
                     ended=row["ended"],
                     has_end=row["end_event"] is not None,
@@ -581,6 +581,17 @@ KIND_NAMES = {
     "bloc": "electoral bloc",
     "headquarters": "campaign headquarters",
 }
+
+
+def _other_names(label: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The other names, without those that differ from an earlier one only in case."""
+    seen = {label.casefold()}
+    kept = []
+    for name in names:
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            kept.append(name)
+    return tuple(kept)
 
 
 def _named(organisations: dict[str, Organisation]) -> dict[str, Organisation]:
