@@ -66,6 +66,14 @@ def test_broken_front_matter_names_the_file(tmp_path):
         parse_query_file(path)
 
 
+@pytest.mark.parametrize("name", ["limit", "format", "source"])
+def test_reserved_parameter_names_are_refused(tmp_path, name):
+    path = tmp_path / "clash.rq"
+    path.write_text(f"#+ title: Clash\n#+ params:\n#+   - name: {name}\nSELECT * {{}}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=f"param name '{name}' is reserved"):
+        parse_query_file(path)
+
+
 def test_unknown_query_lists_the_catalog(runner):
     result = runner.invoke(cli, ["run", "partys"])
     assert result.exit_code == 1

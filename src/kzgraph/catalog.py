@@ -15,6 +15,8 @@ from .resources import QUERIES_DIR
 
 PARAM_TYPES = ("organisation", "year", "string", "integer", "decimal", "iri")
 _FRONT_MATTER = re.compile(r"^#\+ ?(.*)$")
+# Names Graph.run and the CLI/HTTP layers use for themselves.
+RESERVED_PARAMS = ("limit", "format", "source")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ def parse_query_file(path: Path) -> StoredQuery:
     for raw in meta.get("params") or []:
         if not isinstance(raw, dict) or "name" not in raw:
             raise CatalogError(f"{path}: each param needs a name, got {raw!r}")
+        if raw["name"] in RESERVED_PARAMS:
+            reserved = ", ".join(RESERVED_PARAMS)
+            raise CatalogError(f"{path}: param name {raw['name']!r} is reserved ({reserved})")
         ptype = raw.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise CatalogError(f"{path}: param {raw['name']}: unknown type {ptype!r}")
