@@ -214,9 +214,10 @@ class Graph:
                 return node
             raise LabelNotFound(f"No organisation has the IRI {iri}")
         key = _fold(value)
-        # Labels equal to the value in lower case, found by the engine, spare reading every label
-        # of a large store; the whole label index is needed only to suggest close matches.
-        nodes = self._labels_like(value, key)
+        # The derived kz:labelKey makes the look-up one index hit however large the store; the
+        # whole label index is read only to suggest close matches.
+        rows = self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
+        nodes = [row["org"] for row in rows]
         labels = self._label_index() if not nodes else {}
         nodes = nodes or labels.get(key, [])
         if len(nodes) == 1:
@@ -227,11 +228,6 @@ class Graph:
         close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
         hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
-
-    def _labels_like(self, value: str, key: str) -> list[ox.NamedNode]:
-        lower = ox.Literal(" ".join(value.lower().split()))
-        rows = self._execute(_LABELS_LOWERCASED, {ox.Variable("lower"): lower})
-        return list(dict.fromkeys(row["org"] for row in rows if _fold(row["label"].value) == key))
 
     def _label_index(self) -> dict[str, list[ox.NamedNode]]:
         if self._labels is None:
@@ -277,10 +273,7 @@ class Graph:
 
 _LABELLED_ORGANISATION = """SELECT ?org WHERE {
     ?org a kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label } LIMIT 1"""
-_LABELS_LOWERCASED = """SELECT DISTINCT ?org ?label ?lower WHERE {
-    ?org skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label .
-    FILTER (LCASE(STR(?label)) = ?lower)
-    ?org a kz:PoliticalOrganisation }"""
+_ORGANISATIONS_BY_KEY = "SELECT DISTINCT ?org ?key WHERE { ?org kz:labelKey ?key }"
 
 
 def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
@@ -298,7 +291,8 @@ def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | Non
 
 
 def _fold(label: str) -> str:
-    return " ".join(label.casefold().replace("«", '"').replace("»", '"').split())
+    """A label's look-up key, as rules/70-label-keys.rq derives kz:labelKey."""
+    return " ".join(label.replace("«", '"').replace("»", '"').lower().split())
 
 
 def _describe_query_error(message: str, sparql: str) -> str:
