@@ -5,17 +5,13 @@ named graphs - through the Python API and the CLI, on the real data."""
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
+from serving import running_oxigraph
 
 import kzgraph
 from kzgraph.apportionment import METHODS, ApportionmentError, allocate
@@ -439,34 +435,9 @@ def endpoint(tmp_path_factory, graph) -> Iterator[str]:
     """A real `oxigraph serve` on a free loopback port holding the bundled data; stopped afterwards."""
     from kzgraph.remote import push
 
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph-seats")
-    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    command.append("--union-default-graph")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()}")
-        time.sleep(0.1)
-    try:
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-seats")) as url:
         push(graph, f"{url}/store")
         yield f"{url}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("args", [["seats", "--year", "2004", "--method", "dhondt"], ["indices"]])
