@@ -16,7 +16,8 @@ from serving import free_port, running_oxigraph
 import kzgraph
 from kzgraph.cli import cli
 from kzgraph.namespaces import PAPER_GRAPH
-from kzgraph.remote import RemoteGraph, bind_values, push
+from kzgraph.remote import RemoteGraph, push
+from kzgraph.sparql_text import bind_values
 
 
 @pytest.fixture(scope="module")

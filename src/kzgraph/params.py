@@ -1,4 +1,5 @@
-"""Turn user-given parameter values into RDF terms for SPARQL substitution (never into query text)."""
+"""Turn user-given parameter values into checked RDF terms, which the engines bind to the query's
+variables (sparql_text.bind_values); a value never becomes query text of its own."""
 
 from __future__ import annotations
 

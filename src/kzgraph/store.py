@@ -25,6 +25,7 @@ from .namespaces import (
 from .params import bind, expand_iri
 from .resources import DATA_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
 from .results import QueryResult, SelectResult, from_oxigraph
+from .sparql_text import bind_values
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -157,7 +158,7 @@ class Graph:
         else:
             graphs = [ox.NamedNode(g) for g in self.graphs]
             scope = {"default_graph": graphs, "named_graphs": graphs}
-        return self.store.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **scope)
+        return self.store.query(bind_values(sparql, substitutions or {}), prefixes=PREFIXES, **scope)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -192,9 +193,7 @@ class Graph:
         "user/<file>" (a resource stated in several has the first in that order), e.g. for marking
         the facts beyond the paper in a picture."""
         found: dict[str, str] = {}
-        rows = self._execute(
-            """SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s)) }"""
-        )
+        rows = self._execute("""SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s)) }""")
         for row in rows:
             name = row["g"].value
             if name == ONTOLOGY_GRAPH or name.startswith(DERIVED_PREFIX) or not name.startswith(GRAPH):
@@ -277,8 +276,8 @@ _ORGANISATIONS_BY_KEY = "SELECT DISTINCT ?org ?key WHERE { ?org kz:labelKey ?key
 
 
 def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
-    """Drop parameter columns that the query lists only because SPARQL substitution (SEP-0007)
-    needs the variable in the projection, then apply the row limit."""
+    """Drop parameter columns that are not declared output columns (a query may project its
+    parameters: their values are known), then apply the row limit."""
     if not isinstance(result, SelectResult):
         return result
     hidden = {p.name for p in stored.params} - set(stored.columns)
