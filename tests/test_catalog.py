@@ -103,3 +103,19 @@ def test_queries_command_lists_and_shows(runner):
     assert shown.exit_code == 0
     assert "SELECT DISTINCT ?ancestor ?label ?relation ?date" in shown.output
     assert "# param party=… (organisation, example Nur Otan)" in shown.output
+
+
+def test_parsed_front_matter_is_cached_by_content(tmp_path, monkeypatch):
+    """A stored query's parsed metadata comes back from the cache identical, and a change to the
+    file is never served stale."""
+    from kzgraph import catalog
+
+    monkeypatch.setenv("KZGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "q.rq"
+    path.write_text("#+ title: First\n#+ params:\n#+   - name: year\n#+     type: year\nSELECT ?year {}\n")
+    parsed = catalog._load(path)
+    assert len(list((tmp_path / "cache").glob("query-*.json"))) == 1
+    assert catalog._load(path) == parsed
+    path.write_text("#+ title: Second\nSELECT * {}\n")
+    changed = catalog._load(path)
+    assert changed.title == "Second" and changed.params == ()

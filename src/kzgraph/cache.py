@@ -1,5 +1,6 @@
 """A cache of the bundled data with its derived links: a command on the bundled data alone loads
-one N-Quads file instead of parsing every file and running the rules.
+one N-Quads file instead of parsing every file and running the rules. (catalog.py keeps the
+parsed front matter of each stored query in the same directory.)
 
 The file is named by a hash of the bundled files, the rules and the versions of kzgraph and
 pyoxigraph, so any change to them makes a new one. It lives in $KZGRAPH_CACHE_DIR, else
@@ -18,20 +19,28 @@ import pyoxigraph as ox
 from .resources import RULES_DIR
 
 
-def cache_file(sources: list[tuple[Path, str]]) -> Path | None:
-    """Where the bundled store for these (file, graph) sources is cached, or None if off."""
+def cache_dir() -> Path | None:
+    """The cache directory, or None if the cache is off."""
     root = os.environ.get("KZGRAPH_CACHE_DIR")
     if root == "":
         return None
     if root is None:
         root = os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "kzgraph")
+    return Path(root)
+
+
+def cache_file(sources: list[tuple[Path, str]]) -> Path | None:
+    """Where the bundled store for these (file, graph) sources is cached, or None if off."""
+    root = cache_dir()
+    if root is None:
+        return None
     from . import __version__
 
     digest = hashlib.sha256(f"{__version__} {ox.__version__}".encode())
     for path, graph in [*sources, *((p, "rule") for p in sorted(RULES_DIR.glob("*.rq")))]:
         digest.update(f"\0{path.name}\0{graph}\0".encode())
         digest.update(path.read_bytes())
-    return Path(root) / f"bundled-{digest.hexdigest()[:20]}.nq"
+    return root / f"bundled-{digest.hexdigest()[:20]}.nq"
 
 
 def read(path: Path | None) -> ox.Store | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+import tempfile
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-import yaml
-
+from .cache import cache_dir
 from .errors import CatalogError, QueryNotFound
 from .resources import QUERIES_DIR
 
@@ -19,8 +21,7 @@ _FRONT_MATTER = re.compile(r"^#\+ ?(.*)$")
 RESERVED_PARAMS = ("limit", "format", "source")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     type: str = "string"
     description: str = ""
@@ -29,8 +30,7 @@ class Param:
     required: bool = True
 
 
-@dataclass(frozen=True)
-class StoredQuery:
+class StoredQuery(NamedTuple):
     name: str
     title: str
     description: str
@@ -46,7 +46,13 @@ class StoredQuery:
 
 def parse_query_file(path: Path) -> StoredQuery:
     """Read one `.rq` file: the leading `#+` lines are YAML metadata, the rest is the query."""
-    text = path.read_text(encoding="utf-8")
+    return parse_query_text(path, path.read_text(encoding="utf-8"))
+
+
+def parse_query_text(path: Path, text: str) -> StoredQuery:
+    """Parse the text of the stored query file `path`."""
+    import yaml  # about 14 ms: only when a query file is new or has changed (see _load)
+
     meta_lines = []
     for line in text.splitlines():
         match = _FRONT_MATTER.match(line)
@@ -106,6 +112,8 @@ class Catalog:
         """The stored query `name`; QueryNotFound lists close names and the whole catalog."""
         path = self._queries.get(name)
         if path is None:
+            import difflib
+
             close = difflib.get_close_matches(name, self._queries, n=3)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise QueryNotFound(
@@ -123,4 +131,54 @@ class Catalog:
 
 @cache
 def _parse_cached(path: Path, _mtime: int) -> StoredQuery:
-    return parse_query_file(path)
+    return _load(path)
+
+
+def _load(path: Path) -> StoredQuery:
+    """Parse a query file, or take its parsed form from the cache, keyed by the file's content, so
+    that a command that runs one stored query does not have to import a YAML parser."""
+    text = path.read_text(encoding="utf-8")
+    root = cache_dir()
+    cached = None
+    if root is not None:
+        from . import __version__
+
+        key = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()[:20]
+        cached = root / f"query-{key}.json"
+        try:
+            fields = json.loads(cached.read_text(encoding="utf-8"))
+            return StoredQuery(
+                name=path.stem,
+                title=fields["title"],
+                description=fields["description"],
+                sparql=text,
+                path=path,
+                params=tuple(Param(**p) for p in fields["params"]),
+                columns=tuple(fields["columns"]),
+                tags=tuple(fields["tags"]),
+            )
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # not cached yet, or unreadable: parse it
+    query = parse_query_text(path, text)
+    if cached is not None:
+        _write_json(
+            cached,
+            {
+                "title": query.title,
+                "description": query.description,
+                "columns": list(query.columns),
+                "tags": list(query.tags),
+                "params": [p._asdict() for p in query.params],
+            },
+        )
+    return query
+
+
+def _write_json(path: Path, document: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as out:
+            json.dump(document, out)
+        os.replace(out.name, path)
+    except OSError:
+        return  # a cache that cannot be written is simply not used

@@ -529,6 +529,7 @@ def quickstatements(**graph_args) -> None:
     if batch:
         _echo(batch)
 
+
 @cli.command("load")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

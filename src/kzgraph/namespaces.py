@@ -20,6 +20,7 @@ def derived_graph(source_graph: str) -> str:
     """The graph that holds what the rules derive from `source_graph` (a graph under GRAPH)."""
     return DERIVED_PREFIX + source_graph.removeprefix(GRAPH)
 
+
 PREFIXES = {
     "kz": KZ,
     "party": ID + "party/",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -52,6 +51,8 @@ def to_term(
             raise ParameterError(f"Parameter {param.name}: {value!r} is not an integer")
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         try:
             number = Decimal(value.strip())
         except InvalidOperation:

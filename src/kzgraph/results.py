@@ -1,22 +1,37 @@
-"""Query results as plain Python objects: a table of RDF terms, a boolean, or triples."""
+"""Query results as plain Python objects: a table of RDF terms, a boolean, or triples.
+
+Plain classes rather than dataclasses: importing dataclasses costs a CLI start-up about 6 ms."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-@dataclass
 class SelectResult:
     """Rows of a SELECT query. Each row is a tuple of terms (None where unbound)."""
 
-    columns: list[str]
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    truncated: bool = False
+    __slots__ = ("columns", "rows", "truncated")
+
+    def __init__(
+        self, columns: list[str], rows: list[tuple[Term | None, ...]] | None = None, truncated: bool = False
+    ):
+        self.columns = columns
+        self.rows = rows if rows is not None else []
+        self.truncated = truncated
+
+    def __repr__(self) -> str:
+        return f"SelectResult(columns={self.columns!r}, rows=<{len(self.rows)}>, truncated={self.truncated})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SelectResult) and (self.columns, self.rows, self.truncated) == (
+            other.columns,
+            other.rows,
+            other.truncated,
+        )
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -37,19 +52,37 @@ class SelectResult:
         return [None if row[i] is None else term_value(row[i]) for row in self.rows]
 
 
-@dataclass
 class AskResult:
-    value: bool
+    """The answer of an ASK query."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"AskResult({self.value})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AskResult) and self.value == other.value
 
     def __bool__(self) -> bool:
         return self.value
 
 
-@dataclass
 class GraphResult:
     """Triples of a CONSTRUCT or DESCRIBE query."""
 
-    triples: list[ox.Triple]
+    __slots__ = ("triples",)
+
+    def __init__(self, triples: list[ox.Triple]):
+        self.triples = triples
+
+    def __repr__(self) -> str:
+        return f"GraphResult(<{len(self.triples)} triples>)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GraphResult) and self.triples == other.triples
 
     def __len__(self) -> int:
         return len(self.triples)

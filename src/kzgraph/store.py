@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import gzip
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,6 +223,8 @@ class Graph:
         if nodes:
             listing = "; ".join(self._describe(n) for n in nodes)
             raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. Use an IRI.')
+        import difflib
+
         close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
         hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
