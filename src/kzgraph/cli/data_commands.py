@@ -1,0 +1,276 @@
+"""Commands on the data itself: validate, load into and drop from a store, push, export,
+describe, document, QuickStatements."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import echo_text, graph_options, open_graph, source_option, write_bytes
+
+
+@click.command()
+@graph_options
+def validate(**graph_args) -> None:
+    """Check the data against the SHACL shapes (ontology/shapes.ttl; the post-2012 graph also
+    against ontology/shapes-post-2012.ttl).
+
+    Exit code 0: the data conforms; 1: violations (listed); 2: usage error.
+
+    \b
+    Example:
+      kzgraph validate
+      kzgraph validate --load my-parties.ttl
+    """
+    from ..validate import validate as run_validation
+
+    report = run_validation(open_graph(**graph_args))
+    if report.conforms:
+        click.echo("Conforms: the data satisfies every shape in ontology/shapes*.ttl.")
+        return
+    for violation in report.violations:
+        click.echo(str(violation))
+    raise click.ClickException(f"{len(report.violations)} SHACL result(s); the data does not conform")
+
+
+@click.command()
+@graph_options
+@source_option
+def quickstatements(**graph_args) -> None:
+    """Print lineage links as Wikidata QuickStatements (V1) to contribute them back.
+
+    Each link between organisations with different Wikidata items becomes "replaces" (P1365)
+    and "replaced by" (P1366), with its date (P585) and its web sources as references.
+
+    \b
+    Example:
+      kzgraph quickstatements > lineage.qs
+    """
+    from ..quickstatements import render
+
+    batch = render(open_graph(**graph_args))
+    if batch:
+        echo_text(batch)
+
+
+@click.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--store",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The on-disk store to build or update (a new or empty directory, or an existing store).",
+)
+@click.option("--graph", "graph_iri", metavar="IRI", help="Put the files into this named graph.")
+@click.option("--bundled/--no-bundled", default=True, show_default=True, help="Reload the bundled data.")
+def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bundled: bool) -> None:
+    """Load the bundled data and FILES into an on-disk store that the other commands read with
+    --store DIR. All or nothing: on any error the store is left as it was.
+
+    Each file goes into its own named graph, .../graph/user/FILE-NAME (or --graph IRI), replacing
+    what an earlier load put there; large files stream through the bulk loader. N-Triples,
+    N-Quads, Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz).
+
+    \b
+    Example:
+      kzgraph load --store kz.db
+      kzgraph load --store kz.db wikidata-parties.nt.gz
+      kzgraph run predecessors -p party="Nur Otan" --store kz.db
+    """
+    from ..persistent import load
+
+    if graph_iri is not None:
+        from ..params import expand_iri
+
+        graph_iri = expand_iri(graph_iri)
+        if graph_iri is None:
+            raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    report = load(store, files, bundled=bundled, graph=graph_iri, progress=_load_progress())
+    for path, graph, triples, seconds in report.files:
+        if path in files:
+            rate = f", {triples / seconds:,.0f} triples/s" if seconds > 0 else ""
+            done = f"Loaded {triples:,} triples from {path} into <{graph}> in {seconds:.1f} s{rate}"
+            click.echo(done, err=True)
+    summary = f"{report.total:,} triples in {len(report.graphs)} graphs ({report.derived:,} derived)"
+    click.echo(f"{store}: {summary}", err=True)
+
+
+def _load_progress():
+    """A progress bar on stderr (when it is a terminal) for files that take more than a second."""
+    from ..persistent import LoadProgress
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(progress: LoadProgress) -> None:
+        if progress.done:
+            if progress.seconds >= 1:
+                click.echo("\r\033[K", nl=False, err=True)
+            return
+        if progress.seconds < 1:
+            return
+        share = progress.bytes_read / progress.bytes_total if progress.bytes_total else 1.0
+        if progress.triples is not None:
+            rate = f"{progress.triples:,} triples, {progress.triples / progress.seconds:,.0f} triples/s"
+        else:
+            rate = f"{progress.bytes_read / progress.seconds / 1e6:,.1f} MB/s"
+        bar = "#" * int(share * 30)
+        click.echo(f"\r\033[K{progress.path.name} [{bar:<30}] {share:4.0%} {rate}", nl=False, err=True)
+
+    return show
+
+
+@click.command()
+@click.option("--graph", "graph_iri", required=True, metavar="IRI", help="The named graph to remove.")
+@click.option(
+    "--store",
+    required=True,
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The on-disk store.",
+)
+def drop(graph_iri: str, store: Path) -> None:
+    """Remove one named graph from an on-disk store and derive the direct links again.
+
+    \b
+    Example:
+      kzgraph drop --graph https://w3id.org/kzgraph/graph/user/wikidata-parties.nt.gz --store kz.db
+    """
+    from ..persistent import drop as drop_graph
+
+    removed = drop_graph(store, graph_iri)
+    click.echo(f"Dropped <{graph_iri}> ({removed:,} triples) from {store}", err=True)
+
+
+@click.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="SPARQL Update endpoint, used where the server has no Graph Store endpoint (or without --endpoint).",
+)
+@click.option("--graph", "target", metavar="IRI", help="Push all into this graph [default: each to its IRI].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True)
+@graph_options
+@source_option
+def push(
+    endpoint: str | None, update_endpoint: str | None, target: str | None, timeout: float, **graph_args
+) -> None:
+    """Upload the graph (with its derived links) to a triple store; pushing again replaces it.
+
+    Each named graph (ontology, paper, post-2012, derived/..., user/...) replaces the graph with
+    the same IRI on the server (SPARQL 1.1 Graph Store Protocol PUT), or all go into --graph IRI.
+    Query it afterwards with --endpoint on run, query, lineage, viz and stats.
+
+    \b
+    Example:
+      kzgraph push --endpoint http://localhost:7878/store
+      kzgraph push --store kz.db --endpoint http://localhost:3030/kz/data
+      kzgraph push --update-endpoint http://localhost:8890/sparql-auth --graph https://example.org/kz
+    """
+    from ..remote import push as push_graph
+
+    if endpoint is None and update_endpoint is None:
+        raise click.UsageError("give --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)")
+    report = push_graph(
+        open_graph(**graph_args), endpoint, update_endpoint=update_endpoint, target=target, timeout=timeout
+    )
+    for iri, triples in report.graphs.items():
+        click.echo(f"Pushed <{iri}>: {triples:,} triples", err=True)
+    via = endpoint if report.method == "graph store" else update_endpoint
+    total = sum(report.graphs.values())
+    click.echo(f"{total:,} triples in {len(report.graphs)} graphs to {via} ({report.method})", err=True)
+
+
+EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
+
+
+@click.command("export")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    help="Output format [default: the -o file's extension, else ttl]; nq and trig keep the named graphs.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--graph",
+    "selection",
+    type=click.Choice(["data", "ontology", "all"]),
+    default="data",
+    show_default=True,
+    help="data: every graph but the ontology (derived links included); ontology; or all.",
+)
+@graph_options
+def export_command(fmt: str | None, output: Path | None, selection: str, **graph_args) -> None:
+    """Write the graph as byte-stable linked data (sorted, fixed prefixes, canonical blank nodes).
+
+    JSON-LD is compacted with the published context (ontology/context.jsonld).
+
+    \b
+    Example:
+      kzgraph export > kzgraph.ttl
+      kzgraph export --graph all -o kzgraph.trig
+      kzgraph export --format jsonld --graph ontology
+    """
+    from ..export import export, format_for_path
+
+    if fmt is None:
+        fmt = format_for_path(output) if output is not None else "ttl"
+    data = export(open_graph(**graph_args).store, fmt, selection)
+    write_bytes(data, output)
+
+
+@click.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where `kzgraph serve` answers (https://example.org): adds its SPARQL endpoint and downloads.",
+)
+@graph_options
+def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) -> None:
+    """Print a VoID + DCAT description of the dataset, computed from the graph: triple counts,
+    class and property partitions, named graphs, example resources, licence and source.
+
+    \b
+    Example:
+      kzgraph describe
+      kzgraph describe --base-url https://kzgraph.example.org --format jsonld -o void.jsonld
+    """
+    from ..describe import describe as describe_dataset
+    from ..export import serialize
+
+    write_bytes(serialize(describe_dataset(open_graph(**graph_args).store, base_url), fmt), output)
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write DIR/index.html.",
+)
+@graph_options
+def docs(directory: Path, **graph_args) -> None:
+    """Write the ontology's documentation: one offline HTML page of its classes and properties.
+
+    \b
+    Example:
+      kzgraph docs -o site/ontology
+    """
+    from ..docs import write_docs
+
+    page = write_docs(open_graph(**graph_args).store, directory)
+    click.echo(f"Wrote {page}", err=True)

@@ -1,0 +1,152 @@
+"""Commands of election analytics: seat allocation and party-system indices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+
+ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
+
+
+@click.command()
+@click.option("--year", required=True, metavar="YYYY", help="Year of the election (1999, 2004, 2007...).")
+@click.option(
+    "--method",
+    type=click.Choice(["hare", "droop", "dhondt", "sainte-lague"]),
+    default="hare",
+    show_default=True,
+    help="Largest remainder with the Hare or Droop quota, or highest averages (D'Hondt, Sainte-Laguë).",
+)
+@click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
+@click.option("--seats", "seat_count", type=click.IntRange(min=0), help="Allocate this many seats instead.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--save",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Write the allocation as a named graph with PROV to PATH (.trig/.nq, or a directory;"
+    " default computed/seats-YEAR-METHOD.trig). Load it back with --load; with --store, it is"
+    " also added to the store.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw vote and seat shares to FILE (.svg or .png).",
+)
+@graph_options
+@source_option
+@endpoint_options
+def seats(
+    year: str,
+    method: str,
+    threshold: str | None,
+    seat_count: int | None,
+    fmt: str,
+    save: str | None,
+    chart: Path | None,
+    **graph_args,
+) -> None:
+    """Allocate an election's party-list seats under the rules in the graph; compare with those reported.
+
+    Counterfactuals: another --method, --threshold or number of --seats.
+
+    \b
+    Example:
+      kzgraph seats --year 2004
+      kzgraph seats --year 1999 --method dhondt
+      kzgraph seats --year 2004 --threshold 10 --save
+    """
+    import gc
+    import json
+
+    from ..charts import chart_format, seats_votes_chart, write_chart
+    from ..output import render
+    from ..report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
+    from ..seats import add_to_store, compare_seats, save_allocation, save_path
+
+    if not (year.isdigit() and len(year) == 4):
+        raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
+    chart_kind = chart_format(chart) if chart is not None else None
+    graph = open_graph(**graph_args)
+    comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)
+    target = save_path(comparison, save or None) if save is not None else None
+    if fmt == "json":
+        echo_text(json.dumps(seat_document(comparison), ensure_ascii=False, indent=2))
+    elif fmt != "table":
+        echo_text(render(seat_table(comparison), fmt))
+    else:
+        echo_text(seat_heading(comparison) + "\n")
+        echo_text(render(seat_table(comparison), "table"))
+        click.echo(seat_verdict(comparison))
+        for note in comparison.notes:
+            click.echo(f"Note: {note}")
+        click.echo()
+        click.echo("\n".join(indices_lines(comparison)))
+    if target is not None:
+        path = save_allocation(comparison, target)
+        click.echo(f"Saved <{comparison.graph_iri}> to {path}", err=True)
+        if graph_args.get("store") is not None:
+            del graph  # release the store's read lock: adding to it swaps in a new version
+            gc.collect()
+            add_to_store(path, comparison, graph_args["store"])
+            click.echo(f"Added <{comparison.graph_iri}> to the store {graph_args['store']}", err=True)
+    if chart is not None and chart_kind is not None:
+        write_chart(seats_votes_chart(comparison, chart_kind), chart)
+        click.echo(f"Chart written to {chart}", err=True)
+
+
+@click.command()
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the effective number of parties and the largest seat share to FILE (.svg or .png).",
+)
+@graph_options
+@source_option
+@endpoint_options
+def indices(fmt: str, chart: Path | None, **graph_args) -> None:
+    """Party-system indices of every party-list election: effective number of parties by votes
+    and seats, largest party's seat share, Gallagher disproportionality, parties over the threshold.
+
+    Where the source names only some lists, indices that depend on the others are ranges.
+
+    \b
+    Example:
+      kzgraph indices
+      kzgraph indices --format csv --chart party-system.svg
+    """
+    import json
+
+    from ..charts import chart_format, indices_chart, write_chart
+    from ..elections import party_list_elections
+    from ..output import render
+    from ..report import bounds_note, indices_document, indices_table, indices_text_table
+
+    chart_kind = chart_format(chart) if chart is not None else None
+    elections = party_list_elections(open_graph(**graph_args))
+    if fmt == "json":
+        document = [
+            {"election": e.iri, "label": e.label, "year": e.year, "unlisted_basis": e.unlisted_basis}
+            | indices_document(e.indices())
+            for e in elections
+        ]
+        echo_text(json.dumps(document, ensure_ascii=False, indent=2))
+    elif fmt != "table":
+        echo_text(render(indices_table(elections), fmt))
+    else:
+        echo_text(render(indices_text_table(elections), "table"))
+        for election in elections:
+            click.echo(f"{election.year}: {bounds_note(election, election.indices())}")
+    if chart is not None and chart_kind is not None:
+        write_chart(indices_chart(elections, chart_kind), chart)
+        click.echo(f"Chart written to {chart}", err=True)

@@ -1,0 +1,100 @@
+"""Commands on the lineage: the tree, the consolidation figures, the interactive page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+
+
+@click.command()
+@click.argument("party")
+@graph_options
+@source_option
+@endpoint_options
+def lineage(party: str, **graph_args) -> None:
+    """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
+
+    PARTY is any of the organisation's names (case-insensitive) or its IRI.
+
+    \b
+    Example:
+      kzgraph lineage "Nur Otan"
+      kzgraph lineage CPPK
+    """
+    from ..lineage import Lineage
+
+    graph = open_graph(**graph_args)
+    iri = graph.resolve_organisation(party).value
+    echo_text(Lineage.from_graph(graph).tree(iri))
+
+
+@click.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@graph_options
+@source_option
+@endpoint_options
+def stats(fmt: str, **graph_args) -> None:
+    """Consolidation figures of the party system, computed from the lineage graph: parties per
+    year, the largest merger, the longest lineage chain, roots that survive to 2012, connected
+    components.
+
+    \b
+    Example:
+      kzgraph stats
+      kzgraph stats --format json
+    """
+    import json
+
+    from ..lineage import Lineage, format_stats, stats_json
+
+    lineage_graph = Lineage.from_graph(open_graph(**graph_args))
+    figures = lineage_graph.stats()
+    if fmt == "json":
+        echo_text(json.dumps(stats_json(figures, lineage_graph.labels()), ensure_ascii=False, indent=2))
+    else:
+        echo_text(format_stats(figures, lineage_graph.labels()))
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default="lineage.html",
+    show_default=True,
+    help="Write the page to this file.",
+)
+@click.option("--party", metavar="NAME", help="Draw only this party's lineage (ancestors and descendants).")
+@click.option("--from", "start", type=int, metavar="YEAR", help="Draw only organisations active from YEAR.")
+@click.option("--to", "end", type=int, metavar="YEAR", help="Draw only organisations active up to YEAR.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@graph_options
+@source_option
+@endpoint_options
+def viz(
+    output: Path, party: str | None, start: int | None, end: int | None, open_page: bool, **graph_args
+) -> None:
+    """Write the interactive lineage graph: one self-contained HTML page (works offline) with the
+    parties, movements and blocs on a time axis, coloured by their 2012 stance group.
+
+    \b
+    Example:
+      kzgraph viz -o lineage.html
+      kzgraph viz --party "Nur Otan" -o nur-otan.html
+      kzgraph viz --from 1999 --to 2007 --open
+      kzgraph viz --source paper -o paper.html
+    """
+    from ..viz import lineage_page
+
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")
+    network = lineage_page(open_graph(**graph_args), party=party, start=start, end=end)
+    path = network.write_html(output)
+    click.echo(f"Wrote {path} ({len(network.nodes)} organisations, {len(network.edges)} links)", err=True)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())

@@ -1,0 +1,142 @@
+"""Commands that list and run SPARQL: the stored-query catalog and ad-hoc queries."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import (
+    RDF_FORMATS,
+    TABLE_FORMATS,
+    echo_text,
+    endpoint_options,
+    graph_options,
+    open_graph,
+    parse_params,
+    source_option,
+)
+
+
+@click.command()
+@click.argument("name", required=False)
+def queries(name: str | None) -> None:
+    """List the stored queries, or show one with its parameters and SPARQL.
+
+    \b
+    Example:
+      kzgraph queries
+      kzgraph queries predecessors
+    """
+    from ..catalog import Catalog
+
+    catalog = Catalog()
+    if name is None:
+        rows = [(q.name, q.title, " ".join(_param_usage(p) for p in q.params)) for q in catalog]
+        width = max((len(r[0]) for r in rows), default=0)
+        for qname, title, params in rows:
+            click.echo(f"{qname.ljust(width)}  {title}" + (f"  {params}" if params else ""))
+        return
+    query = catalog.get(name)
+    click.echo(f"# {query.name}: {query.title}")
+    if query.description:
+        click.echo("\n".join(f"# {line}" for line in query.description.splitlines()))
+    for p in query.params:
+        extra = ", ".join(
+            f"{k} {v}" for k, v in (("default", p.default), ("example", p.example)) if v is not None
+        )
+        click.echo(f"# param {_param_usage(p)} ({p.type}{', ' + extra if extra else ''}): {p.description}")
+    if query.columns:
+        click.echo(f"# columns: {', '.join(query.columns)}")
+    click.echo()
+    click.echo("\n".join(line for line in query.sparql.splitlines() if not line.startswith("#+")).strip())
+
+
+def _param_usage(param) -> str:
+    return f"{param.name}=…" if param.required else f"[{param.name}=…]"
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter. Repeatable."
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(TABLE_FORMATS + RDF_FORMATS),
+    default="table",
+    show_default=True,
+)
+@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@graph_options
+@source_option
+@endpoint_options
+def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph_args) -> None:
+    """Run a stored query by name.
+
+    \b
+    Example:
+      kzgraph run predecessors --param party="Nur Otan"
+      kzgraph run election-results -p year=2004 --format csv
+      kzgraph run successors --param party=Otan --source paper
+    """
+    from ..output import render
+
+    values = parse_params(params)
+    graph = open_graph(**graph_args)
+    echo_text(render(graph.run(name, limit=limit, **values), fmt))
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from FILE (- for stdin).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TABLE_FORMATS + RDF_FORMATS),
+    default=None,
+    help="Output format [default: table for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE].",
+)
+@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@graph_options
+@source_option
+@endpoint_options
+def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_args) -> None:
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); '-' reads stdin.
+
+    The kzgraph prefixes (kz:, party:, election:, skos:, org:, ...) are predeclared.
+
+    \b
+    Example:
+      kzgraph query 'SELECT ?p WHERE { ?p a kz:PoliticalParty }'
+      kzgraph query -f my.rq --format json
+    """
+    from ..output import render
+    from ..results import GraphResult
+
+    if file is not None:
+        if sparql is not None:
+            raise click.UsageError("give the query as an argument or with --file, not both")
+        text = file.read()
+    elif sparql == "-":
+        text = sys.stdin.read()
+    elif sparql:
+        text = sparql
+    else:
+        raise click.UsageError("no query: give SPARQL as an argument, with --file FILE, or '-' for stdin")
+    result = open_graph(**graph_args).query(text, limit=limit)
+    if fmt is None:
+        fmt = "ttl" if isinstance(result, GraphResult) else "table"
+    elif isinstance(result, GraphResult) and fmt not in RDF_FORMATS:
+        raise click.UsageError(f"CONSTRUCT/DESCRIBE results are RDF: use one of {', '.join(RDF_FORMATS)}")
+    elif not isinstance(result, GraphResult) and fmt in RDF_FORMATS:
+        raise click.UsageError(f"SELECT/ASK results are tables: use one of {', '.join(TABLE_FORMATS)}")
+    echo_text(render(result, fmt))

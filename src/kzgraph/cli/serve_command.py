@@ -1,0 +1,73 @@
+"""The SPARQL endpoint command."""
+
+from __future__ import annotations
+
+import click
+
+from . import graph_options, open_graph
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a query that runs longer (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows (or triples) in one answer at most; more are cut (header Kzgraph-Truncated).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Largest POST body accepted (HTTP 413 beyond).",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Query processes.")
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    metavar="MIB",
+    help="Address-space limit of each query worker (0: none); a query over it gets HTTP 500.",
+)
+@graph_options
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    memory_limit: int,
+    **graph_args,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page at /, stored
+    queries at /queries/NAME(.csv|.json) and resource pages at /id/...
+
+    \b
+    Example:
+      kzgraph serve
+      kzgraph serve --port 8080 --timeout 5 --store kz.db
+    """
+    try:
+        from ..serve import ServeSettings, run_serve
+    except ImportError as e:
+        raise click.ClickException(f"kzgraph serve needs: pip install 'kzgraph[serve]' ({e})") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
+    settings = ServeSettings(
+        timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers, memory_mb=memory_limit or None
+    )
+    run_serve(open_graph(**graph_args), host=host, port=port, settings=settings)
