@@ -260,3 +260,19 @@ def test_library_write_html(tmp_path):
         "Republican Party Asar",
         "People's Democratic Party Nur Otan",
     }
+
+
+def test_election_charts_are_on_the_page_unless_left_out(page, graph, tmp_path, runner):
+    """One chart of the party system over time and one per party-list election with seats,
+    drawn as inline SVG from the graph (no image file, no link)."""
+    from kzgraph.charts import election_charts
+
+    html = page.read_text(encoding="utf-8")
+    expected = [title for title, _ in election_charts(graph)]
+    assert expected[0] == "Party system over time" and "Votes and seats, 2004" in expected
+    assert re.findall(r'<figure class="chart"><figcaption>([^<]*)</figcaption><svg', html) == expected
+    assert external_links(html) == []
+    bare = tmp_path / "bare.html"
+    result = runner.invoke(cli, ["viz", "--no-charts", "-o", str(bare)])
+    assert result.exit_code == 0, result.output
+    assert 'class="chart"' not in bare.read_text(encoding="utf-8")

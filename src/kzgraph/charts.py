@@ -193,6 +193,8 @@ def election_charts(graph: Graph) -> list[tuple[str, str]]:
     from .seats import compare_seats
 
     elections = party_list_elections(graph)
+    if not elections:
+        return []
     charts = [("Party system over time", inline_svg(indices_chart(elections)))]
     for election in elections:
         if election.list_seats is None:

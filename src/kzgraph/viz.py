@@ -67,9 +67,10 @@ class Stage:
 class LineageNetwork(Network):
     """A pyvis Network with the page around it: title, axis, stages, legend and figures."""
 
-    def __init__(self, page: dict):
+    def __init__(self, page: dict, charts: list[tuple[str, str]] | tuple = ()):
         super().__init__(height="100%", width="100%", directed=True)
         self.page = page
+        self.charts = list(charts)  # (title, inline SVG): drawn into the page, not its JSON data
 
     def generate_html(self, name: str = "lineage.html", local: bool = True, notebook: bool = False) -> str:
         """The complete page: vis-network and the page script inlined, data as escaped JSON."""
@@ -85,6 +86,7 @@ class LineageNetwork(Network):
             data=data,
             vis_js=vis_js,
             page_js=page_js,
+            charts=self.charts,
             css=(TEMPLATES / "lineage.css").read_text(),
         )
         return self.html
@@ -120,9 +122,15 @@ def load_sources(graph: Graph) -> list[str]:
 
 
 def lineage_page(
-    graph: Graph, party: str | None = None, start: int | None = None, end: int | None = None
+    graph: Graph,
+    party: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    charts: bool = True,
 ) -> LineageNetwork:
-    """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of years."""
+    """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of
+    years; with `charts`, the election charts (seats against votes, the party system over time)
+    under the figures."""
     lineage = Lineage.from_graph(graph)
     focus = None
     if party is not None:
@@ -132,9 +140,14 @@ def lineage_page(
         lineage = lineage.between(start, end)
         if not lineage.organisations:
             raise KzgraphError(f"no organisation falls within {start or '...'}-{end or '...'}")
-    return build_network(
+    network = build_network(
         lineage, stages=load_stages(graph), sources=load_sources(graph), focus=focus, start=start, end=end
     )
+    if charts:
+        from .charts import election_charts
+
+        network.charts = election_charts(graph)
+    return network
 
 
 def build_network(

@@ -70,15 +70,28 @@ def stats(fmt: str, **graph_args) -> None:
 @click.option("--party", metavar="NAME", help="Draw only this party's lineage (ancestors and descendants).")
 @click.option("--from", "start", type=int, metavar="YEAR", help="Draw only organisations active from YEAR.")
 @click.option("--to", "end", type=int, metavar="YEAR", help="Draw only organisations active up to YEAR.")
+@click.option(
+    "--charts/--no-charts",
+    default=True,
+    show_default=True,
+    help="Add the election charts (votes against seats, the party system over time) to the page.",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
 @graph_options
 @source_option
 @endpoint_options
 def viz(
-    output: Path, party: str | None, start: int | None, end: int | None, open_page: bool, **graph_args
+    output: Path,
+    party: str | None,
+    start: int | None,
+    end: int | None,
+    charts: bool,
+    open_page: bool,
+    **graph_args,
 ) -> None:
     """Write the interactive lineage graph: one self-contained HTML page (works offline) with the
-    parties, movements and blocs on a time axis, coloured by their 2012 stance group.
+    parties, movements and blocs on a time axis, coloured by their 2012 stance group, and the
+    election charts beside them.
 
     \b
     Example:
@@ -91,7 +104,7 @@ def viz(
 
     if start is not None and end is not None and start > end:
         raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")
-    network = lineage_page(open_graph(**graph_args), party=party, start=start, end=end)
+    network = lineage_page(open_graph(**graph_args), party=party, start=start, end=end, charts=charts)
     path = network.write_html(output)
     click.echo(f"Wrote {path} ({len(network.nodes)} organisations, {len(network.edges)} links)", err=True)
     if open_page:
