@@ -10,11 +10,9 @@ pyoxigraph (the same files, no rules; default_graph = the paper's graphs) and pl
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import pyoxigraph as ox
+from timing import median_ms  # bench/timing.py
 
 import kzgraph
 from kzgraph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
@@ -24,15 +22,6 @@ QUERY = """SELECT ?event ?from ?to WHERE {
   ?event a ?class ; org:originalOrganization ?from ; org:resultingOrganization ?to .
   ?class rdfs:subClassOf kz:LineageEvent . }"""
 PAPER = (ONTOLOGY_GRAPH, PAPER_GRAPH, DERIVED_GRAPH)
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -20,11 +20,10 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+from timing import median_ms  # bench/timing.py
 
 import kzgraph
 from kzgraph.catalog import Catalog
@@ -47,15 +46,6 @@ PYVIS_DONE = (
     " return typeof network !== 'undefined' && t && t.textContent === '100%'"
     " ? performance.now() : false; })()"
 )
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def render_ms(browser, path: Path, ready: str, repeat: int) -> float:
