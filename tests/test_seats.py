@@ -293,12 +293,12 @@ def test_cli_csv_and_json(runner):
         (["--year", "2004", "--save", "out.ttl"], 1, "Error: out.ttl: save as .trig or .nq"),
     ],
 )
-def test_cli_errors(runner, args, code, message):
-    with runner.isolated_filesystem():
-        result = runner.invoke(cli, ["seats", *args])
-        assert result.exit_code == code, result.output
-        assert message in result.output
-        assert not Path("out.txt").exists() and not Path("out.ttl").exists()
+def test_cli_errors(runner, args, code, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["seats", *args])
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert not Path("out.txt").exists() and not Path("out.ttl").exists()
 
 
 def test_api_errors(graph):
@@ -330,16 +330,16 @@ def test_indices_command(runner):
 # --- saved allocations -------------------------------------------------------------------------
 
 
-def test_save_writes_a_named_graph_with_provenance(runner, tmp_path):
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(cli, ["seats", "--save", "--year", "2004", "--threshold", "10", "-f", "csv"])
-        assert result.exit_code == 0, result.output
-        saved = Path("computed/seats-2004-hare-threshold-10.trig")
-        assert saved.is_file()
-        assert f"Saved <https://w3id.org/kzgraph/graph/computed/seats-2004-hare-threshold-10> to {saved}" in (
-            result.output
-        )
-        graph = kzgraph.load([saved])
+def test_save_writes_a_named_graph_with_provenance(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["seats", "--save", "--year", "2004", "--threshold", "10", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    saved = Path("computed/seats-2004-hare-threshold-10.trig")
+    assert saved.is_file()
+    assert f"Saved <https://w3id.org/kzgraph/graph/computed/seats-2004-hare-threshold-10> to {saved}" in (
+        result.output
+    )
+    graph = kzgraph.load([saved])
     computed = "https://w3id.org/kzgraph/graph/computed/seats-2004-hare-threshold-10"
     rows = graph.query(
         """SELECT ?party ?seats ?difference WHERE { GRAPH ?g {
@@ -411,10 +411,10 @@ def test_save_into_an_on_disk_store(runner, tmp_path):
     )
 
 
-def test_saved_allocations_validate(runner, tmp_path):
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        assert runner.invoke(cli, ["seats", "--year", "1999", "--save", "out/", "-f", "csv"]).exit_code == 0
-        result = runner.invoke(cli, ["validate", "--load", "out/seats-1999-hare.trig"])
+def test_saved_allocations_validate(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["seats", "--year", "1999", "--save", "out/", "-f", "csv"]).exit_code == 0
+    result = runner.invoke(cli, ["validate", "--load", "out/seats-1999-hare.trig"])
     assert result.exit_code == 0, result.output
 
 

@@ -164,7 +164,9 @@ def cli() -> None:
 
 def write_bytes(data: bytes, output: Path | None) -> None:
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
         output.write_bytes(data)
