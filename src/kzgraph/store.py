@@ -214,8 +214,11 @@ class Graph:
         key = _fold(value)
         # The derived kz:labelKey makes the look-up one index hit however large the store; the
         # whole label index is read only to suggest close matches.
-        rows = self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
-        nodes = [row["org"] for row in rows]
+        # No local keeps the engine's result: if this frame ends up in an error's traceback, a
+        # result (which must be dropped on the thread that made it) would outlive the request.
+        nodes = [
+            row["org"] for row in self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
+        ]
         labels = self._label_index() if not nodes else {}
         nodes = nodes or labels.get(key, [])
         if len(nodes) == 1:
