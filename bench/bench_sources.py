@@ -16,7 +16,7 @@ from timing import median_ms  # bench/timing.py
 
 import kzgraph
 from kzgraph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
-from kzgraph.store import bundled_files, derive, read_quads
+from kzgraph.store import bundled_files, derive, load_file
 
 QUERY = """SELECT ?event ?from ?to WHERE {
   ?event a ?class ; org:originalOrganization ?from ; org:resultingOrganization ?to .
@@ -29,7 +29,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     repeat = parser.parse_args().repeat
 
-    quads = [q for path, graph in bundled_files() for q in read_quads(path, graph)]
+    parsed = ox.Store()
+    for path, graph in bundled_files():
+        load_file(parsed, path, graph)
+    quads = list(parsed)
 
     def raw_load() -> ox.Store:
         store = ox.Store()

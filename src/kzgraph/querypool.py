@@ -141,10 +141,6 @@ class QueryPool:
         for worker in workers:
             worker.kill()
 
-    def pids(self) -> list[int]:
-        with self._lock:
-            return [w.process.pid for w in self._all]
-
     def _start_worker(self) -> _Worker:
         worker = _Worker(self._context, self._snapshot, self._catalog_dir, self._memory_mb)
         with self._lock:

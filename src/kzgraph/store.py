@@ -69,29 +69,6 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def read_quads(path: Path, graph: str | None) -> list[ox.Quad]:
-    """Parse one file completely; DataLoadError names the file, line and column of a syntax error.
-
-    Triples go into `graph`; quads of dataset formats keep their own graph (default graph
-    quads go into `graph`).
-    """
-    fmt = rdf_format(path)
-    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-    try:
-        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as stream:
-            return [
-                q
-                if not isinstance(q.graph_name, ox.DefaultGraph)
-                else ox.Quad(q.subject, q.predicate, q.object, target)
-                for q in ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
-            ]
-    except SyntaxError as e:
-        line, column, message = _syntax_position(e)
-        raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
-    except (OSError, EOFError, ValueError) as e:
-        raise DataLoadError(str(path), str(e)) from None
-
-
 def load_file(
     store: ox.Store,
     path: Path,
