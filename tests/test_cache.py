@@ -33,10 +33,21 @@ def test_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
     assert len(kzgraph.load().store) == expected  # and written again
 
 
-def test_user_files_and_an_empty_cache_dir_bypass_the_cache(tmp_path, monkeypatch, tiny_ttl):
+def test_user_files_are_added_to_the_cached_bundled_data(tmp_path, monkeypatch, tiny_ttl):
     monkeypatch.setenv("KZGRAPH_CACHE_DIR", "")
-    assert kzgraph.load().resolve_organisation("Nur Otan")
+    uncached = kzgraph.load([tiny_ttl])
+    assert uncached.resolve_organisation("Nur Otan")
     monkeypatch.setenv("KZGRAPH_CACHE_DIR", str(tmp_path))
-    graph = kzgraph.load([tiny_ttl])
-    assert graph.resolve_organisation("tiny party").value == "https://example.org/p"
-    assert list(tmp_path.glob("*.nq")) == []
+    first, second = kzgraph.load([tiny_ttl]), kzgraph.load([tiny_ttl])
+    (cache_file,) = tmp_path.glob("bundled-*.nq")
+    assert "example.org" not in cache_file.read_text(encoding="utf-8")  # the bundled data only
+    assert quads(first) == quads(second) == quads(uncached)
+    assert second.resolve_organisation("tiny party").value == "https://example.org/p"
+
+
+def test_an_empty_cache_dir_turns_the_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("KZGRAPH_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert kzgraph.load().resolve_organisation("Nur Otan")
+    assert list(tmp_path.rglob("*.nq")) == []

@@ -97,7 +97,6 @@ def test_a_parse_error_changes_nothing_and_names_file_line_column(loaded_store, 
 
 
 def test_a_parse_error_deep_in_a_large_gzipped_file_changes_nothing(loaded_store, tmp_path):
-    # the bulk loader writes as it parses: the staging copy takes those writes, not the store
     before = snapshot(loaded_store)
     big = tmp_path / "big.nt.gz"
     with gzip.open(big, "wt", encoding="utf-8") as f:

@@ -1,5 +1,5 @@
-"""A cache of the bundled data with its derived links: a command on the bundled data alone loads
-one N-Quads file instead of parsing every file and running the rules. (catalog.py keeps the
+"""A cache of the bundled data with everything the rules derive and entail: a command loads one
+N-Quads file instead of parsing every bundled file and running the rules. (catalog.py keeps the
 parsed front matter of each stored query in the same directory.)
 
 The file is named by a hash of the bundled files, the rules and the versions of kzgraph and
@@ -37,21 +37,23 @@ def cache_file(sources: list[tuple[Path, str]]) -> Path | None:
     from . import __version__
 
     digest = hashlib.sha256(f"{__version__} {ox.__version__}".encode())
-    for path, graph in [*sources, *((p, "rule") for p in sorted(RULES_DIR.glob("*.rq")))]:
+    for path, graph in [*sources, *((p, f"rule {p.parent.name}") for p in sorted(RULES_DIR.rglob("*.rq")))]:
         digest.update(f"\0{path.name}\0{graph}\0".encode())
         digest.update(path.read_bytes())
     return root / f"bundled-{digest.hexdigest()[:20]}.nq"
 
 
-def read(path: Path | None) -> ox.Store | None:
+def read_into(path: Path | None, store: ox.Store) -> bool:
+    """Load the cache file into the empty `store`; False (and `store` left empty) if there is none
+    or it can't be read."""
     if path is None or not path.is_file():
-        return None
-    store = ox.Store()
+        return False
     try:
         store.load(path=path, format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError):
-        return None  # unreadable or cut short: rebuild it
-    return store
+        store.clear()  # unreadable or cut short: rebuild it
+        return False
+    return True
 
 
 def write(path: Path | None, store: ox.Store) -> None:

@@ -53,7 +53,7 @@ def describe(store: ox.Store, base_url: str | None = None) -> list[ox.Quad]:
     out.add(dataset, DCAT + "version", ox.Literal(info["Version"]))
     for row in _select(store, "SELECT DISTINCT ?licence WHERE { ?o a owl:Ontology ; dct:license ?licence }"):
         out.add(dataset, DCT + "license", row["licence"])
-    for row in _select(store, "SELECT DISTINCT ?work WHERE { ?work a kz:SourceWork }"):
+    for row in _select(store, "SELECT DISTINCT ?work WHERE { ?work a/rdfs:subClassOf* kz:SourceWork }"):
         out.add(dataset, DCT + "source", row["work"])
         out.add(dataset, PROV + "wasDerivedFrom", row["work"])
     out.add(dataset, VOID + "uriSpace", ox.Literal(ID))

@@ -117,7 +117,8 @@ def push(
     timeout: float = DEFAULT_TIMEOUT,
     chunk_size: int = 5000,
 ) -> PushReport:
-    """Upload the graph's named graphs, each to the same IRI, or all of them into `target`.
+    """Upload the graph's named graphs (with every entailment materialised: Graph.entail), each
+    to the same IRI, or all of them into `target`.
 
     `endpoint` is a Graph Store Protocol endpoint (Oxigraph /store, Fuseki /DATASET/data,
     Virtuoso /sparql-graph-crud-auth, GraphDB /repositories/ID/rdf-graphs/service); each graph is
@@ -130,6 +131,7 @@ def push(
         raise ParameterError("push needs a Graph Store endpoint or an update endpoint")
     if graph.store is None:
         raise ParameterError("push reads a local graph (bundled data, --load or --store), not an endpoint")
+    graph.entail()  # the server gets the entailments too: it may do no reasoning
     names = _graph_names(graph)
     plan = {target: names} if target else {name: [name] for name in names}
     report = PushReport(method="graph store" if endpoint is not None else "update")

@@ -65,6 +65,7 @@ class BodyTooLarge(Exception):
 
 def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
     """The ASGI application serving `graph`. Its worker processes start with the app's lifespan."""
+    graph.entail()  # clients without a reasoner get the super-classes, inverses, rdfs:label...
     templates = Jinja2Templates(directory=str(PACKAGE / "templates" / "serve"))
     templates.env.globals["local_path"] = local_path
     state: dict = {"pool": None, "cache": {}}

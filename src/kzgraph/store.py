@@ -22,7 +22,7 @@ from .namespaces import (
     derived_graph,
 )
 from .params import bind, expand_iri
-from .resources import DATA_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
+from .resources import DATA_DIR, ENTAILMENT_RULES_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
 from .results import QueryResult, SelectResult, from_oxigraph
 from .sparql_text import bind_values
 
@@ -42,6 +42,7 @@ SOURCES: dict[str, tuple[str, ...] | None] = {
     "all": None,
     "paper": (ONTOLOGY_GRAPH, PAPER_GRAPH, DERIVED_GRAPH),
 }
+_DATASET_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 _SYNTAX_POSITION = re.compile(
     r"^(?:Parser )?error (?:between line|at line|at) (\d+)(?:[: ]column (\d+)| *:(\d+))?"
 )
@@ -116,17 +117,36 @@ class Graph:
     Queries read the union of `graphs` (IRIs of named graphs), or of every graph if it is None.
     """
 
-    def __init__(self, store: ox.Store, catalog: Catalog | None = None, graphs: Sequence[str] | None = None):
+    def __init__(
+        self,
+        store: ox.Store,
+        catalog: Catalog | None = None,
+        graphs: Sequence[str] | None = None,
+        unentailed: list[str] | None = None,
+    ):
         self.store = store
         self.catalog = catalog or Catalog()
         self.graphs = tuple(graphs) if graphs is not None else None
+        # The source graphs whose entailments are not materialised yet, in layer order; shared
+        # by every view of the store (restrict), since they share its derived graphs.
+        self.unentailed = unentailed if unentailed is not None else []
         self._labels: dict[str, list[ox.NamedNode]] | None = None
 
     def restrict(self, source: str) -> Graph:
         """The same store, queried over one source's graphs only (see SOURCES: "all", "paper")."""
         if source not in SOURCES:
             raise ParameterError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}")
-        return Graph(self.store, self.catalog, SOURCES[source])
+        return Graph(self.store, self.catalog, SOURCES[source], self.unentailed)
+
+    def entail(self) -> Graph:
+        """Materialise the entailments of ontology/rules/entailment (RDFS super-classes and
+        super-properties, inverse links, the direct lineage links, rdfs:label, schema.org founding
+        and dissolution dates) for consumers that do no reasoning: export, push, serve and ad-hoc
+        queries. The stored queries don't need them, so load() leaves them out; a no-op once done."""
+        if self.unentailed:
+            derive(self.store, ENTAILMENT_RULES_DIR, self.unentailed)
+            self.unentailed.clear()
+        return self
 
     def _execute(self, sparql: str, substitutions: Mapping[ox.Variable, ox.Term] | None = None):
         if self.graphs is None:
@@ -214,7 +234,7 @@ class Graph:
             index: dict[str, list[ox.NamedNode]] = {}
             rows = self._execute(
                 """SELECT DISTINCT ?org ?label WHERE {
-                     ?org a kz:PoliticalOrganisation ;
+                     ?org a/rdfs:subClassOf* kz:PoliticalOrganisation ;
                           skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }"""
             )
             for row in rows:
@@ -232,27 +252,19 @@ class Graph:
 
     def _describe(self, node: ox.NamedNode) -> str:
         """Label, IRI, kind and dates, so that organisations sharing a name can be told apart."""
-        row = next(
-            iter(
-                self._execute(
-                    """SELECT ?org (SAMPLE(?k) AS ?kind) (MIN(STR(?f)) AS ?founded)
-                              (MAX(STR(?d)) AS ?dissolved)
-                       WHERE { OPTIONAL { ?org a ?class . ?class rdfs:subClassOf kz:PoliticalOrganisation ;
-                                                               rdfs:label ?k }
-                               OPTIONAL { ?org schema:foundingDate ?f }
-                               OPTIONAL { ?org schema:dissolutionDate ?d } }
-                       GROUP BY ?org""",
-                    {ox.Variable("org"): node},
-                )
-            )
-        )
-        details = [row[name].value for name in ("kind",) if row[name] is not None]
-        details += [f"{name} {row[name].value}" for name in ("founded", "dissolved") if row[name] is not None]
+        details = [row["kind"].value for row in self._execute(_KIND, {ox.Variable("org"): node})]
+        dates = self._execute(self.catalog.get("organisations").sparql, {ox.Variable("organisation"): node})
+        for row in dates:
+            for column, word in (("founded", "founded"), ("ended", "dissolved")):
+                details += [f"{word} {row[column].value}"] if row[column] is not None else []
         return f"{self._pref_label(node)} <{node.value}>" + "".join(f", {d}" for d in details)
 
 
 _LABELLED_ORGANISATION = """SELECT ?org WHERE {
-    ?org a kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label } LIMIT 1"""
+    ?org a/rdfs:subClassOf* kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }
+    LIMIT 1"""
+_KIND = """SELECT ?kind WHERE {
+    ?org a ?class . ?class rdfs:subClassOf kz:PoliticalOrganisation ; rdfs:label ?kind } LIMIT 1"""
 _ORGANISATIONS_BY_KEY = "SELECT DISTINCT ?org ?key WHERE { ?org kz:labelKey ?key }"
 
 
@@ -287,29 +299,36 @@ def _describe_query_error(message: str, sparql: str) -> str:
     return f"SPARQL syntax error at line {line}, column {column}: {what}\n  {shown}\n  {caret}"
 
 
-def derive(store: ox.Store, rules_dir: Path = RULES_DIR) -> int:
+def source_layers(store: ox.Store) -> list[str]:
+    """The source graphs in the order the rules take them: the paper first, then every other
+    source graph in name order (post-2012, user/...)."""
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    return sorted(
+        (g for g in names if g != ONTOLOGY_GRAPH and not g.startswith(DERIVED_PREFIX)),
+        key=lambda g: (g != PAPER_GRAPH, g),
+    )
+
+
+def derive(store: ox.Store, rules_dir: Path = RULES_DIR, layers: Iterable[str] | None = None) -> int:
     """Apply the CONSTRUCT rules in `rules_dir` until nothing new is derived; return triples added.
 
-    Sources are taken in layers: the paper first, then every other source graph in name order
-    (post-2012, user/...). The rules read the ontology, the layers so far and what was derived
-    from them; a triple first derived in a layer goes into that layer's derived graph
-    (derived_graph()). So what follows from the paper alone is in derived/paper, and leaving the
-    later graphs out of a query leaves out exactly what they add.
+    Sources are taken in layers (source_layers). The rules read the ontology, the layers so far
+    and what was derived from them; a triple first derived in a layer goes into that layer's
+    derived graph (derived_graph()). So what follows from the paper alone is in derived/paper, and
+    leaving the later graphs out of a query leaves out exactly what they add. With `layers`, only
+    those are derived (what an earlier layer derives doesn't depend on later ones).
     """
     from .rules import apply, load_rules
 
     rules = load_rules(rules_dir)
-    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
-    sources = sorted(
-        (g for g in names if g != ONTOLOGY_GRAPH and not g.startswith(DERIVED_PREFIX)),
-        key=lambda g: (g != PAPER_GRAPH, g),
-    )
+    wanted = None if layers is None else set(layers)
     scope = [ONTOLOGY_GRAPH]
     added = 0
-    for source in sources:
+    for source in source_layers(store):
         target = derived_graph(source)
         scope += [source, target]
-        added += apply(store, rules, scope, target)  # in the engine; see rules.py
+        if wanted is None or source in wanted:
+            added += apply(store, rules, scope, target)  # in the engine; see rules.py
     return added
 
 
@@ -319,40 +338,64 @@ def load(
     bundled: bool = True,
     store: ox.Store | None = None,
 ) -> Graph:
-    """Load the bundled ontology and data (and `files`) into a store and derive the direct links.
+    """Load the bundled ontology and data (and `files`) into a store and derive what the stored
+    queries read (ontology/rules); Graph.entail() adds the rest.
 
     Every file is parsed before anything is added, so a syntax error in any of them leaves the
     store as it was. A file may be given with the named graph it goes into as `(path, graph)`;
     otherwise user files go into .../graph/user/<file name>.
     """
-    sources = bundled_files() if bundled else []
-    cached_at = None
-    if bundled and not files and store is None:  # the common case: a command on the bundled data
-        from . import cache
-
-        cached_at = cache.cache_file(sources)
-        cached = cache.read(cached_at)
-        if cached is not None:
-            return Graph(cached)
+    users = []
     for item in files:
         path, graph = item if isinstance(item, tuple) else (item, None)
-        path = Path(path)
-        sources.append((path, graph or f"{GRAPH}user/{path.name}"))
-    for path, _ in sources:
+        users.append((Path(path), graph or f"{GRAPH}user/{Path(path).name}"))
+    for path, _ in users:
         if not path.is_file():
             raise DataLoadError(str(path), "no such file")
-    # Parse into a fresh store (the engine's parser, no Python objects per triple); a given store
-    # receives it only once every file has parsed.
-    staging = ox.Store() if store is None or len(store) else store
-    for path, graph in sources:
-        load_file(staging, path, graph)
     if store is None:
-        store = staging
-    elif staging is not store:
+        # The common case: the bundled data, derived and entailed (from the cache), then the
+        # files, parsed by the engine (no Python objects per triple) and derived layer by layer.
+        store = ox.Store()
+        bundled_layers = _bundled_into(store) if bundled else set()
+        for path, graph in users:
+            load_file(store, path, graph)
+        return _derived(store, _changed_layers(store, bundled_layers, users))
+    # A given store receives the files only once every one of them has parsed.
+    staging = ox.Store() if len(store) else store
+    for path, graph in (bundled_files() if bundled else []) + users:
+        load_file(staging, path, graph)
+    if staging is not store:
         store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-    derive(store)
-    if cached_at is not None:
-        from . import cache
+    return _derived(store, source_layers(store))
 
+
+def _derived(store: ox.Store, layers: list[str]) -> Graph:
+    derive(store, RULES_DIR, layers)
+    return Graph(store, unentailed=layers)
+
+
+def _bundled_into(store: ox.Store) -> set[str]:
+    """Put the bundled data with everything derived and entailed into the empty `store`, from the
+    cache if it holds this version (cache.py), else from the files (and fill the cache); return
+    the source graphs it fills."""
+    from . import cache
+
+    sources = bundled_files()
+    cached_at = cache.cache_file(sources)
+    if not cache.read_into(cached_at, store):
+        for path, graph in sources:
+            load_file(store, path, graph)
+        derive(store, RULES_DIR)
+        derive(store, ENTAILMENT_RULES_DIR)
         cache.write(cached_at, store)
-    return Graph(store)
+    return {graph for _, graph in sources}
+
+
+def _changed_layers(store: ox.Store, done: set[str], users: list[tuple[Path, str]]) -> list[str]:
+    """The layers to derive after `users` were added to a store whose `done` layers were derived:
+    the new ones, or every one if a file may have added to a derived layer (a dataset file names
+    its own graphs)."""
+    layers = source_layers(store)
+    if any(graph in done or rdf_format(path) in _DATASET_FORMATS for path, graph in users):
+        return layers
+    return [g for g in layers if g not in done]

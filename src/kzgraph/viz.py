@@ -114,9 +114,9 @@ def load_stages(graph: Graph) -> list[Stage]:
 def load_sources(graph: Graph) -> list[str]:
     """Citations of the works that the organisations are transcribed from (the source paper)."""
     result = graph.query(
-        "SELECT DISTINCT ?citation WHERE { ?organisation a kz:PoliticalOrganisation ;"
-        " prov:hadPrimarySource ?work . ?work a kz:SourceWork ; dct:bibliographicCitation ?citation }"
-        " ORDER BY ?citation"
+        "SELECT DISTINCT ?citation WHERE { ?organisation a/rdfs:subClassOf* kz:PoliticalOrganisation ;"
+        " prov:hadPrimarySource ?work . ?work a/rdfs:subClassOf* kz:SourceWork ;"
+        " dct:bibliographicCitation ?citation } ORDER BY ?citation"
     )
     return [c for c in result.column("citation") if c]
 

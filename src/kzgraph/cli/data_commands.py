@@ -26,7 +26,7 @@ def validate(**graph_args) -> None:
     """
     from ..validate import validate as run_validation
 
-    report = run_validation(open_graph(**graph_args))
+    report = run_validation(open_graph(**graph_args).entail())
     if report.conforms:
         click.echo("Conforms: the data satisfies every shape in ontology/shapes*.ttl.")
         return
@@ -71,8 +71,9 @@ def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bu
     --store DIR. All or nothing: on any error the store is left as it was.
 
     Each file goes into its own named graph, .../graph/user/FILE-NAME (or --graph IRI), replacing
-    what an earlier load put there; large files stream through the bulk loader. N-Triples,
-    N-Quads, Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz).
+    what an earlier load put there. The direct links and entailments are derived in memory and the
+    result written with the bulk loader, so the store must fit in memory. N-Triples, N-Quads,
+    Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz).
 
     \b
     Example:
@@ -225,7 +226,7 @@ def export_command(fmt: str | None, output: Path | None, selection: str, **graph
 
     if fmt is None:
         fmt = format_for_path(output) if output is not None else "ttl"
-    data = export(open_graph(**graph_args).store, fmt, selection)
+    data = export(open_graph(**graph_args).entail().store, fmt, selection)
     write_bytes(data, output)
 
 
@@ -250,7 +251,7 @@ def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) 
     from ..describe import describe as describe_dataset
     from ..export import serialize
 
-    write_bytes(serialize(describe_dataset(open_graph(**graph_args).store, base_url), fmt), output)
+    write_bytes(serialize(describe_dataset(open_graph(**graph_args).entail().store, base_url), fmt), output)
 
 
 @click.command()
@@ -272,5 +273,5 @@ def docs(directory: Path, **graph_args) -> None:
     """
     from ..docs import write_docs
 
-    page = write_docs(open_graph(**graph_args).store, directory)
+    page = write_docs(open_graph(**graph_args).entail().store, directory)
     click.echo(f"Wrote {page}", err=True)

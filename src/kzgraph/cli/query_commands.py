@@ -132,7 +132,8 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_
         text = sparql
     else:
         raise click.UsageError("no query: give SPARQL as an argument, with --file FILE, or '-' for stdin")
-    result = open_graph(**graph_args).query(text, limit=limit)
+    # ad-hoc SPARQL may read super-classes, inverses, rdfs:label...: materialise them first
+    result = open_graph(**graph_args).entail().query(text, limit=limit)
     if fmt is None:
         fmt = "ttl" if isinstance(result, GraphResult) else "table"
     elif isinstance(result, GraphResult) and fmt not in RDF_FORMATS:
