@@ -164,22 +164,29 @@ def run_child(path: str, data: Path, directory: Path, timeout: float) -> dict | 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, work: Path, timeout: float, rdflib_max: int) -> dict[str, dict | None]:
+PATHS = ("kzgraph", "kzgraph --store", "pyoxigraph", "pyoxigraph disk", "rdflib")
+
+
+def measure(
+    size: int, work: Path, timeout: float, rdflib_max: int, paths: tuple[str, ...] = PATHS
+) -> dict[str, dict | None]:
     data = work / f"synthetic-{size}.nt"
     if not data.exists():
         subprocess.run([sys.executable, BENCH / "gen_synthetic.py", str(size), "-o", data], check=True)
     results: dict[str, dict | None] = {}
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         store_dir, raw_dir = Path(tmp) / "kz.db", Path(tmp) / "raw.db"
-        results["kzgraph"] = run_child("kzgraph", data, store_dir, timeout)
-        load = run_child("kzgraph-store-load", data, store_dir, timeout)
-        query = run_child("kzgraph-store-query", data, store_dir, timeout)
-        results["kzgraph --store"] = _merge(load, query)
-        results["pyoxigraph"] = run_child("pyoxigraph", data, raw_dir, timeout)
-        load = run_child("pyoxigraph-disk-load", data, raw_dir, timeout)
-        query = run_child("pyoxigraph-disk-query", data, raw_dir, timeout)
-        results["pyoxigraph disk"] = _merge(load, query)
-        results["rdflib"] = run_child("rdflib", data, raw_dir, timeout) if size <= rdflib_max else None
+        for path in paths:
+            if path == "kzgraph --store":
+                load = run_child("kzgraph-store-load", data, store_dir, timeout)
+                results[path] = _merge(load, run_child("kzgraph-store-query", data, store_dir, timeout))
+            elif path == "pyoxigraph disk":
+                load = run_child("pyoxigraph-disk-load", data, raw_dir, timeout)
+                results[path] = _merge(load, run_child("pyoxigraph-disk-query", data, raw_dir, timeout))
+            elif path != "rdflib" or size <= rdflib_max:
+                results[path] = run_child(path, data, raw_dir, timeout)
+            else:
+                results[path] = None
     return results
 
 
@@ -206,7 +213,7 @@ def report(size: int, results: dict[str, dict | None], timeout: float) -> str:
         " | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    reference = results["kzgraph"]
+    reference = results.get("kzgraph")
     for path, result in results.items():
         if result is None:
             lines.append(f"| {path} | > {timeout:.0f} s or not run | | | | | | | |")
@@ -233,6 +240,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 3_000_000])
     parser.add_argument("--rdflib-max", type=int, default=1_000_000, help="run rdflib up to this size")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a path is stopped")
+    parser.add_argument("--paths", nargs="+", choices=PATHS, default=PATHS, help="the paths to measure")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kzgraph-bench")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -243,7 +251,8 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
-        print(report(size, measure(size, args.work, args.timeout, args.rdflib_max), args.timeout), flush=True)
+        results = measure(size, args.work, args.timeout, args.rdflib_max, tuple(args.paths))
+        print(report(size, results, args.timeout), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import cache_dir
+from .cache import cache_dir, checksum
 from .errors import CatalogError, QueryNotFound
 from .resources import QUERIES_DIR
 
@@ -143,7 +141,7 @@ def _load(path: Path) -> StoredQuery:
     if root is not None:
         from . import __version__
 
-        key = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()[:20]
+        key = checksum(f"{__version__}\0{text}".encode())
         cached = root / f"query-{key}.json"
         try:
             fields = json.loads(cached.read_text(encoding="utf-8"))
@@ -175,6 +173,8 @@ def _load(path: Path) -> StoredQuery:
 
 
 def _write_json(path: Path, document: dict) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as out:

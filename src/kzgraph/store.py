@@ -370,7 +370,8 @@ def load(
 
 
 def _derived(store: ox.Store, layers: list[str]) -> Graph:
-    derive(store, RULES_DIR, layers)
+    if layers:  # (nothing to do on the bundled data alone: no need to import the rules)
+        derive(store, RULES_DIR, layers)
     return Graph(store, unentailed=layers)
 
 
