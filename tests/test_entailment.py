@@ -69,10 +69,8 @@ def test_export_carries_the_entailments_of_a_loaded_file(runner, tiny_ttl):
     result = runner.invoke(cli, ["export", "--load", str(tiny_ttl), "--format", "nt"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert (
-        f"<{TINY}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/org#Organization> ."
-        in lines
-    )
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    assert f"<{TINY}> {rdf_type} <http://www.w3.org/ns/org#Organization> ." in lines
     assert f'<{TINY}> <http://www.w3.org/2000/01/rdf-schema#label> "Tiny Party"@en .' in lines
 
 

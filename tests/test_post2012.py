@@ -66,6 +66,13 @@ def test_the_paper_alone_ends_with_nur_otan(graph):
     assert PARTY + "amanat-2022" in iris(graph.run("successors", party="Otan"), "descendant")
 
 
+def test_a_restricted_graph_counts_only_its_graphs(graph):
+    restricted = graph.restrict("paper")
+    files = [(path, g) for path, g in bundled_files() if g in (ONTOLOGY_GRAPH, PAPER_GRAPH)]
+    assert len(restricted) == len(kzgraph.load(files, bundled=False).entail())  # the graph is entailed
+    assert 1000 < len(restricted) < len(graph)
+
+
 def test_derived_links_are_kept_per_source(graph):
     def holds(graph_iri: str, s: str, p: str, o: str) -> bool:
         quad = ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.NamedNode(graph_iri))

@@ -157,7 +157,13 @@ class Graph:
         return self.store.query(bind_values(sparql, substitutions or {}), prefixes=PREFIXES, **scope)
 
     def __len__(self) -> int:
-        return len(self.store)
+        """The number of quads in the graphs the queries read."""
+        if self.graphs is None:
+            return len(self.store)
+        graphs = " ".join(f"<{g}>" for g in self.graphs)
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        rows = self.store.query(count)
+        return int(next(iter(rows))["n"].value)
 
     def query(
         self,
