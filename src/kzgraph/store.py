@@ -176,9 +176,13 @@ class Graph:
         try:
             return from_oxigraph(self._execute(sparql, substitutions), limit)
         except SyntaxError as e:
-            raise QueryError(_describe_query_error(str(e), sparql)) from None
+            error = QueryError(_describe_query_error(str(e), sparql))
         except (OSError, ValueError, RuntimeError) as e:
-            raise QueryError(f"Error executing the SPARQL query: {e}") from None
+            error = QueryError(f"Error executing the SPARQL query: {e}")
+        # Raised outside the handler, so that the error keeps no traceback of the engine's frames:
+        # a pyoxigraph result in one of them must be dropped on the thread that made it, and the
+        # error may travel to another (kzgraph serve's thread pool).
+        raise error
 
     def run(self, name: str | StoredQuery, limit: int | None = None, **params: object) -> QueryResult:
         """Run a stored query by name with its parameters (values are bound as RDF terms)."""
