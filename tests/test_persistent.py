@@ -66,11 +66,22 @@ def test_bundled_and_user_files_go_into_separate_graphs(tmp_path, runner):
     result = runner.invoke(cli, ["load", "--store", str(directory), str(user)])
     assert result.exit_code == 0, result.output
     assert f"Loaded 6 triples from {user} into <{GRAPH}user/tiny.ttl>" in result.output
+    summary = result.output.strip().splitlines()[-1]
+    assert summary.startswith(f"{directory}: ") and " derived in " in summary and " s in all)" in summary
     names = {g.value for g in persistent.open_store(directory).store.named_graphs()}
     assert {ONTOLOGY_GRAPH, PAPER_GRAPH, f"{GRAPH}user/tiny.ttl", f"{GRAPH}derived/user/tiny.ttl"} <= names
     # the user file's event is derived into a link, so the stored query follows it
     ancestors = runner.invoke(cli, ["run", "predecessors", "-p", "party=Nur Otan", "--store", str(directory)])
     assert "Tiny Test Party" in ancestors.output and "joined" in ancestors.output
+
+
+def test_a_load_tells_each_step_after_parsing(tmp_path):
+    stages: list[str] = []
+    report = persistent.load(
+        tmp_path / "kz.db", [write(tmp_path / "tiny.ttl", USER_MERGER)], stage=stages.append
+    )
+    assert stages == ["deriving", "writing the store"]
+    assert report.derived > 1000 and report.derive_seconds > 0
 
 
 def test_loading_a_file_again_replaces_its_graph(tmp_path):

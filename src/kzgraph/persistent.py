@@ -66,6 +66,7 @@ class LoadReport:
     derived: int = 0
     total: int = 0
     graphs: dict[str, int] = field(default_factory=dict)
+    derive_seconds: float = 0.0
 
 
 def is_store(path: Path) -> bool:
@@ -109,9 +110,11 @@ def load(
     bundled: bool = True,
     graph: str | None = None,
     progress: Callable[[LoadProgress], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Add the bundled data (unless `bundled` is False) and `files` to the store DIR, then derive
-    the direct links and entailments again; all of it or, on any error, nothing.
+    the direct links and entailments again; all of it or, on any error, nothing. `stage` is told
+    when each step after the parsing begins ("deriving", "writing the store").
 
     Each file replaces the named graph it goes into: `graph` if given, else .../graph/user/<file
     name> (the bundled files replace their own graphs), so loading a file again doesn't duplicate it.
@@ -133,11 +136,15 @@ def load(
             before, started = len(store), time.monotonic()
             _load_file(store, file, target, progress)
             report.files.append((file, target, len(store) - before, time.monotonic() - started))
+        started = time.monotonic()
+        if stage:
+            stage("deriving")
         report.derived = _derive_all(store)
+        report.derive_seconds = time.monotonic() - started
         report.total, report.graphs = len(store), _graph_sizes(store)
         return report
 
-    return _transaction(Path(path), work)
+    return _transaction(Path(path), work, stage)
 
 
 def drop(path: Path | str, graph: str) -> int:
@@ -228,7 +235,7 @@ def _lock_file(path: Path, role: str) -> IO[str]:
     return open(lock_path, "a")  # held open for as long as the lock is
 
 
-def _transaction(path: Path, work: Callable[[ox.Store], T]) -> T:
+def _transaction(path: Path, work: Callable[[ox.Store], T], stage: Callable[[str], None] | None = None) -> T:
     """Run `work` on a copy in memory of the store DIR, write the result to a new store and swap
     it in, only if `work` succeeded."""
     if path.exists() and not path.is_dir():
@@ -244,6 +251,8 @@ def _transaction(path: Path, work: Callable[[ox.Store], T]) -> T:
             if is_store(path):
                 memory.load(ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS), format=_QUADS)
             result = work(memory)
+            if stage:
+                stage("writing the store")
             store = ox.Store(str(staging))
             store.bulk_load(memory.dump(format=_QUADS), format=_QUADS)
             memory = None

@@ -4,6 +4,7 @@ describe, document, QuickStatements."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -89,14 +90,27 @@ def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bu
         graph_iri = expand_iri(graph_iri)
         if graph_iri is None:
             raise click.BadParameter("not an absolute IRI", param_hint="--graph")
-    report = load(store, files, bundled=bundled, graph=graph_iri, progress=_load_progress())
+    started = time.monotonic()
+    report = load(
+        store, files, bundled=bundled, graph=graph_iri, progress=_load_progress(), stage=_load_stage()
+    )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)  # the last step's line
     for path, graph, triples, seconds in report.files:
         if path in files:
             rate = f", {triples / seconds:,.0f} triples/s" if seconds > 0 else ""
             done = f"Loaded {triples:,} triples from {path} into <{graph}> in {seconds:.1f} s{rate}"
             click.echo(done, err=True)
-    summary = f"{report.total:,} triples in {len(report.graphs)} graphs ({report.derived:,} derived)"
-    click.echo(f"{store}: {summary}", err=True)
+    summary = f"{report.total:,} triples in {len(report.graphs)} graphs ({report.derived:,} derived"
+    timing = f" in {report.derive_seconds:.1f} s; {time.monotonic() - started:.1f} s in all)"
+    click.echo(f"{store}: {summary}{timing}", err=True)
+
+
+def _load_stage():
+    """On a terminal, say which step a load is at once the files have been parsed."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda name: click.echo(f"\r\033[K{name}...", nl=False, err=True)
 
 
 def _load_progress():
