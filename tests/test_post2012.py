@@ -346,3 +346,26 @@ def test_quickstatements_export_adal_joining_amanat(runner):
     assert wikidata_time("2004") == "+2004-00-00T00:00:00Z/9"
     with pytest.raises(ValueError):
         wikidata_time("autumn 1991")
+
+
+def test_quickstatements_of_a_loaded_file_need_no_entailments(runner, tmp_path):
+    # the file's layer is derived for the stored queries only: the links come from its events
+    path = tmp_path / "merger.ttl"
+    path.write_text(
+        "@prefix kz: <https://w3id.org/kzgraph/ontology#> . @prefix org: <http://www.w3.org/ns/org#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> . @prefix wd: <http://www.wikidata.org/entity/> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<https://example.org/a> a kz:PoliticalParty ; skos:exactMatch wd:Q901 .\n"
+        "<https://example.org/b> a kz:PoliticalParty ; skos:exactMatch wd:Q902 .\n"
+        '<https://example.org/web> a kz:WebSource ; kz:accessDate "2026-01-02"^^xsd:date .\n'
+        "<https://example.org/m> a kz:Merger ; org:originalOrganization <https://example.org/a> ;\n"
+        '  org:resultingOrganization <https://example.org/b> ; dct:date "2020"^^xsd:gYear ;\n'
+        "  prov:hadPrimarySource <https://example.org/web> .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["quickstatements", "--load", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t")[:5] for line in result.output.splitlines()]
+    assert ["Q902", "P1365", "Q901", "P585", "+2020-00-00T00:00:00Z/9"] in lines
+    assert ["Q901", "P1366", "Q902", "P585", "+2020-00-00T00:00:00Z/9"] in lines

@@ -22,12 +22,11 @@ REFERENCE_URL, RETRIEVED = "S854", "S813"
 
 LINKS = """
 SELECT ?event ?from ?to ?fromItem ?toItem ?date ?source ?accessed WHERE {
-  ?from ?link ?to .
-  ?link rdfs:subPropertyOf kz:predecessorOf .
-  FILTER (?link != kz:predecessorOf)
+  ?link rdfs:subPropertyOf kz:predecessorOf .  # the links that read forwards: merged into, ...
   ?event org:originalOrganization ?from ; org:resultingOrganization ?to ;
          a/kz:lineageRelation ?link ;
          prov:hadPrimarySource ?source .
+  FILTER (?from != ?to)
   ?source a kz:WebSource ; kz:accessDate ?accessed .
   OPTIONAL { ?event dct:date ?date }
   ?from skos:exactMatch|skos:closeMatch ?fromItem .
