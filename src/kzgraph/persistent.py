@@ -249,7 +249,7 @@ def _transaction(path: Path, work: Callable[[ox.Store], T], stage: Callable[[str
         try:
             memory = ox.Store()
             if is_store(path):
-                memory.load(ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS), format=_QUADS)
+                memory.load(ox.Store.read_only(str(path)).dump(format=_QUADS), format=_QUADS)
             result = work(memory)
             if stage:
                 stage("writing the store")

@@ -75,21 +75,18 @@ def load_file(
     path: Path,
     graph: str,
     *,
-    bulk: bool = False,
     wrap: Callable[[IO[bytes], IO[bytes]], IO[bytes]] | None = None,
 ) -> None:
-    """Parse one file into `store` with the engine's loader (`bulk`: the bulk loader, which holds
-    nothing in memory and is not transactional). Triples go into `graph`, quads of dataset formats
-    keep their own graph. `wrap(stream, raw_file)` may wrap the decompressed stream (progress).
-    DataLoadError names the file, line and column of a syntax error."""
+    """Parse one file into `store` with the engine's parser. Triples go into `graph`, quads of
+    dataset formats keep their own graph. `wrap(stream, raw_file)` may wrap the decompressed
+    stream (progress). DataLoadError names the file, line and column of a syntax error."""
     fmt = rdf_format(path)
-    loader = store.bulk_load if bulk else store.load
     try:
         with open(path, "rb") as raw:
             stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix == ".gz" else raw
             if wrap is not None:
                 stream = wrap(stream, raw)
-            loader(stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph))
+            store.load(stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph))
     except SyntaxError as e:
         line, column, message = _syntax_position(e)
         raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
