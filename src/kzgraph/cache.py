@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -62,15 +64,20 @@ def read_into(path: Path | None, store: ox.Store) -> bool:
 
 
 def write(path: Path | None, store: ox.Store) -> None:
-    """Write the cache atomically; a cache that cannot be written is simply not used."""
-    if path is None:
-        return
+    """Write the cached store (if the cache is on)."""
+    if path is not None:
+        write_atomically(path, lambda out: store.dump(out, format=ox.RdfFormat.N_QUADS))
+
+
+def write_atomically(path: Path, write_to: Callable[[IO[bytes]], object]) -> None:
+    """Write a cache file through a temporary file beside it, so that no reader sees half of it;
+    a cache that cannot be written is simply not used."""
     import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
-            store.dump(out, format=ox.RdfFormat.N_QUADS)
+            write_to(out)
         os.replace(out.name, path)
     except OSError:
         return

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import cache_dir, checksum
+from .cache import cache_dir, checksum, write_atomically
 from .errors import CatalogError, QueryNotFound
 from .resources import QUERIES_DIR
 
@@ -159,26 +158,12 @@ def _load(path: Path) -> StoredQuery:
             pass  # not cached yet, or unreadable: parse it
     query = parse_query_text(path, text)
     if cached is not None:
-        _write_json(
-            cached,
-            {
-                "title": query.title,
-                "description": query.description,
-                "columns": list(query.columns),
-                "tags": list(query.tags),
-                "params": [p._asdict() for p in query.params],
-            },
-        )
+        fields = {
+            "title": query.title,
+            "description": query.description,
+            "columns": list(query.columns),
+            "tags": list(query.tags),
+            "params": [p._asdict() for p in query.params],
+        }
+        write_atomically(cached, lambda out: out.write(json.dumps(fields).encode()))
     return query
-
-
-def _write_json(path: Path, document: dict) -> None:
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as out:
-            json.dump(document, out)
-        os.replace(out.name, path)
-    except OSError:
-        return  # a cache that cannot be written is simply not used
