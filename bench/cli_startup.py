@@ -21,25 +21,12 @@ import sys
 import time
 from pathlib import Path
 
-from run import PREFIXES  # bench/run.py
+from run import raw_predecessors  # bench/run.py
 
 import kzgraph
 from kzgraph.store import bundled_files
 
-QUERY = (
-    PREFIXES
-    + """SELECT DISTINCT ?ancestor ?label ?relation ?date WHERE {
-  ?party skos:altLabel "Nur Otan"@en .
-  ?party (^org:resultingOrganization/org:originalOrganization)* ?next .
-  ?event org:resultingOrganization ?next ; org:originalOrganization ?ancestor ; a ?class .
-  ?class kz:lineageRelation ?link . ?link rdfs:label ?relation .
-  FILTER (?ancestor != ?next)
-  ?ancestor skos:prefLabel ?label .
-  OPTIONAL { ?event dct:date ?d }
-  OPTIONAL { ?event kz:earliestDate ?e } OPTIONAL { ?event kz:latestDate ?l }
-  BIND (COALESCE(STR(?d), CONCAT(STR(?e), "/", COALESCE(STR(?l), ".."))) AS ?date)
-} ORDER BY ?date ?label ?relation"""
-)
+QUERY = raw_predecessors('?party skos:altLabel "Nur Otan"@en .')
 # The scripts get the files on their command line and import nothing of kzgraph, so that
 # their times are theirs alone.
 RDFLIB = f"""

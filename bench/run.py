@@ -41,18 +41,27 @@ PREFIX dct: <http://purl.org/dc/terms/>
 ISO_DATE = """OPTIONAL { ?event dct:date ?d }
   OPTIONAL { ?event kz:earliestDate ?e } OPTIONAL { ?event kz:latestDate ?l }
   BIND (COALESCE(STR(?d), CONCAT(STR(?e), "/", COALESCE(STR(?l), ".."))) AS ?date)"""
-# The stored queries as a user of a plain store writes them: no derived links or dates.
-RAW_QUERIES = {
-    "predecessors": PREFIXES
-    + f"""SELECT DISTINCT ?ancestor ?label ?relation ?date WHERE {{
-  ?party skos:prefLabel "{PARTY}"@en .
+
+
+def raw_predecessors(party: str) -> str:
+    """`predecessors` written out over the events, for the party the pattern `party` binds."""
+    return (
+        PREFIXES
+        + f"""SELECT DISTINCT ?ancestor ?label ?relation ?date WHERE {{
+  {party}
   ?party (^org:resultingOrganization/org:originalOrganization)* ?next .
   ?event org:resultingOrganization ?next ; org:originalOrganization ?ancestor ; a ?class .
   ?class kz:lineageRelation ?link . ?link rdfs:label ?relation .
   FILTER (?ancestor != ?next)
   ?ancestor skos:prefLabel ?label .
   {ISO_DATE}
-}} ORDER BY ?date ?label ?relation""",
+}} ORDER BY ?date ?label ?relation"""
+    )
+
+
+# The stored queries as a user of a plain store writes them: no derived links or dates.
+RAW_QUERIES = {
+    "predecessors": raw_predecessors(f'?party skos:prefLabel "{PARTY}"@en .'),
     "mergers": PREFIXES
     + f"""SELECT ?event ?date ?original ?original_label ?resulting ?resulting_label WHERE {{
   VALUES ?kind {{ kz:Merger kz:Accession }}
