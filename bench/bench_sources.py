@@ -16,9 +16,9 @@ import pyoxigraph as ox
 from timing import median_ms  # bench/timing.py
 
 import kzgraph
-from kzgraph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
+from kzgraph.graph.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
+from kzgraph.graph.store import bundled_files, derive, load_file
 from kzgraph.resources import ENTAILMENT_RULES_DIR
-from kzgraph.store import bundled_files, derive, load_file
 
 QUERY = """SELECT ?event ?from ?to WHERE {
   ?event a ?class ; org:originalOrganization ?from ; org:resultingOrganization ?to .

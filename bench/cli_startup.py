@@ -24,7 +24,7 @@ from pathlib import Path
 from run import raw_predecessors  # bench/run.py
 
 import kzgraph
-from kzgraph.store import bundled_files
+from kzgraph.graph.store import bundled_files
 
 QUERY = raw_predecessors('?party skos:altLabel "Nur Otan"@en .')
 # The scripts get the files on their command line and import nothing of kzgraph, so that

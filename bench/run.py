@@ -92,7 +92,7 @@ def child(path: str, data: Path, directory: Path) -> dict:
     rows: dict[str, int] = {}
     if path in ("kzgraph", "kzgraph-store-load", "kzgraph-store-query"):
         import kzgraph
-        from kzgraph import persistent
+        from kzgraph.graph import persistent
 
         timings["import"] = time.perf_counter() - started
         t = time.perf_counter()
@@ -112,7 +112,7 @@ def child(path: str, data: Path, directory: Path) -> dict:
     elif path.startswith("pyoxigraph"):
         import pyoxigraph as ox
 
-        from kzgraph.store import bundled_files
+        from kzgraph.graph.store import bundled_files
 
         timings["import"] = time.perf_counter() - started
         files = [*bundled_files(), (data, "https://w3id.org/kzgraph/graph/user/" + data.name)]
@@ -138,7 +138,7 @@ def child(path: str, data: Path, directory: Path) -> dict:
     elif path == "rdflib":
         import rdflib
 
-        from kzgraph.store import bundled_files
+        from kzgraph.graph.store import bundled_files
 
         timings["import"] = time.perf_counter() - started
         t = time.perf_counter()

@@ -28,7 +28,7 @@ import httpx
 import pyoxigraph as ox
 
 import kzgraph
-from kzgraph.serve import _yasgui_tabs
+from kzgraph.web.app import _yasgui_tabs
 
 
 def free_port() -> int:

@@ -26,11 +26,11 @@ import pyoxigraph as ox
 from timing import median_ms  # bench/timing.py
 
 import kzgraph
-from kzgraph.catalog import Catalog
-from kzgraph.lineage import Lineage
-from kzgraph.namespaces import PREFIXES
+from kzgraph.graph.catalog import Catalog
+from kzgraph.graph.namespaces import PREFIXES
+from kzgraph.lineage.model import Lineage
+from kzgraph.lineage.viz import build_network
 from kzgraph.resources import ONTOLOGY_DIR
-from kzgraph.viz import build_network
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent / "tests")]

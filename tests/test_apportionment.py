@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kzgraph.apportionment import METHODS, ApportionmentError, allocate, eligible_parties, exact
+from kzgraph.elections.apportionment import METHODS, ApportionmentError, allocate, eligible_parties, exact
 
 
 def seats_of(votes, seats, method="hare", **kw) -> list[int]:

@@ -1,4 +1,4 @@
-"""The cache of the bundled data with its derived links (kzgraph.cache)."""
+"""The cache of the bundled data with its derived links (kzgraph.graph.cache)."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 import kzgraph
-from kzgraph.catalog import Catalog, parse_query_file
 from kzgraph.cli import cli
 from kzgraph.errors import CatalogError
+from kzgraph.graph.catalog import Catalog, parse_query_file
 
 CATALOG = Catalog()
 CONTRACT = {
@@ -108,7 +108,7 @@ def test_queries_command_lists_and_shows(runner):
 def test_parsed_front_matter_is_cached_by_content(tmp_path, monkeypatch):
     """A stored query's parsed metadata comes back from the cache identical, and a change to the
     file is never served stale."""
-    from kzgraph import catalog
+    from kzgraph.graph import catalog
 
     monkeypatch.setenv("KZGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "q.rq"

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from browser import launch_chromium
 
-from kzgraph.charts import ChartError, election_charts, indices_chart, inline_svg, seats_votes_chart
 from kzgraph.cli import cli
-from kzgraph.elections import party_list_elections
-from kzgraph.seats import compare_seats
+from kzgraph.elections.charts import ChartError, election_charts, indices_chart, inline_svg, seats_votes_chart
+from kzgraph.elections.model import party_list_elections
+from kzgraph.elections.seats import compare_seats
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

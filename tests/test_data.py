@@ -9,9 +9,9 @@ import pytest
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.namespaces import PAPER_GRAPH
+from kzgraph.graph.namespaces import PAPER_GRAPH
+from kzgraph.graph.validate import validate
 from kzgraph.resources import DATA_DIR, ONTOLOGY_DIR
-from kzgraph.validate import validate
 
 FACTS_IN_PAPER_GRAPH = f"""
 SELECT DISTINCT ?fact WHERE {{

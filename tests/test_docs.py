@@ -8,8 +8,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from kzgraph.catalog import Catalog
 from kzgraph.cli import cli
+from kzgraph.graph.catalog import Catalog
 from kzgraph.resources import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

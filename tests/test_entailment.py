@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import kzgraph
-from kzgraph import persistent
 from kzgraph.cli import cli
+from kzgraph.graph import persistent
 
 ORGANISATIONS = "SELECT ?o WHERE { ?o a org:Organization }"
 TINY = "https://example.org/p"

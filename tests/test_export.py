@@ -11,9 +11,10 @@ from rdflib.compare import isomorphic
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.describe import DATASET, EXAMPLE_CLASSES, describe
-from kzgraph.docs import ontology_html
-from kzgraph.export import (
+from kzgraph.graph.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from kzgraph.publish.describe import DATASET, EXAMPLE_CLASSES, describe
+from kzgraph.publish.docs import ontology_html
+from kzgraph.publish.export import (
     CONTEXT_FILE,
     DATASET_FORMATS,
     FORMATS,
@@ -26,7 +27,6 @@ from kzgraph.export import (
     select_quads,
     serialize,
 )
-from kzgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES
 
 RDFLIB_FORMATS = {
     "ttl": "turtle",
@@ -52,7 +52,7 @@ BNODE_TTL = """\
 
 
 def reference(store: ox.Store, selection: str) -> rdflib.Dataset:
-    """The selected quads as an rdflib Dataset, built without kzgraph.export."""
+    """The selected quads as an rdflib Dataset, built without kzgraph.publish.export."""
     dataset = rdflib.Dataset()
     dataset.parse(
         data=ox.serialize(select_quads(store, selection), format=ox.RdfFormat.N_QUADS), format="nquads"
@@ -145,7 +145,8 @@ def test_jsonld_uses_the_published_context_file(graph):
 def test_published_context_is_up_to_date_and_covers_every_namespace_the_data_uses(graph):
     published = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
     assert published == context_document(), (
-        'ontology/context.jsonld is out of date: python -c "import kzgraph.export as e; e.write_context()"'
+        "ontology/context.jsonld is out of date: "
+        'python -c "import kzgraph.publish.export as e; e.write_context()"'
     )
     namespaces = set(published["@context"].values())
     assert all(published["@context"][prefix] == iri for prefix, iri in PREFIXES.items())

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kzgraph.guard import RefusedQuery, SyntaxRefused, UpdateRefused, check_query, normalise
-from kzgraph.namespaces import PAPER_GRAPH, PREFIXES
+from kzgraph.graph.namespaces import PAPER_GRAPH, PREFIXES
+from kzgraph.web.guard import RefusedQuery, SyntaxRefused, UpdateRefused, check_query, normalise
 
 GRAPHS = {PAPER_GRAPH, "https://w3id.org/kzgraph/graph/ontology"}
 REMOTE = "<http://127.0.0.1:9/sparql>"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kzgraph.indices import (
+from kzgraph.elections.indices import (
     IndicesError,
     effective_number,
     gallagher,

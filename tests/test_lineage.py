@@ -10,7 +10,7 @@ import pytest
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.lineage import Lineage, iso_position, iso_year
+from kzgraph.lineage.model import Lineage, iso_position, iso_year
 
 # Links as the derivation rules materialise them (not the events the lineage module reads),
 # read forwards in time: (earlier, later).

@@ -9,8 +9,8 @@ import pytest
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.namespaces import DERIVED_GRAPH, GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH
-from kzgraph.store import bundled_files
+from kzgraph.graph.namespaces import DERIVED_GRAPH, GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH
+from kzgraph.graph.store import bundled_files
 
 
 def graphs_of(graph: kzgraph.Graph) -> set[str]:

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 import kzgraph
-from kzgraph import persistent
 from kzgraph.cli import cli
-from kzgraph.namespaces import GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH
+from kzgraph.graph import persistent
+from kzgraph.graph.namespaces import GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH
 
 USER_MERGER = """@prefix kz: <https://w3id.org/kzgraph/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> .

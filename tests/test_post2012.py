@@ -11,7 +11,7 @@ import pytest
 import kzgraph
 from kzgraph.cli import cli
 from kzgraph.errors import AmbiguousLabel, LabelNotFound
-from kzgraph.namespaces import (
+from kzgraph.graph.namespaces import (
     DERIVED_GRAPH,
     ID,
     ONTOLOGY_GRAPH,
@@ -19,8 +19,8 @@ from kzgraph.namespaces import (
     POST_2012_GRAPH,
     derived_graph,
 )
-from kzgraph.store import bundled_files
-from kzgraph.validate import validate
+from kzgraph.graph.store import bundled_files
+from kzgraph.graph.validate import validate
 
 PARTY = ID + "party/"
 
@@ -328,7 +328,7 @@ def test_identifier_links_say_when_a_record_spans_name_eras(graph):
 
 
 def test_quickstatements_export_adal_joining_amanat(runner):
-    from kzgraph.quickstatements import wikidata_time
+    from kzgraph.publish.quickstatements import wikidata_time
 
     result = runner.invoke(cli, ["quickstatements"])
     assert result.exit_code == 0, result.output

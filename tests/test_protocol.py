@@ -20,7 +20,7 @@ import rdflib
 from serving import running_server
 
 import kzgraph
-from kzgraph.serve import ServeSettings, make_app
+from kzgraph.web.app import ServeSettings, make_app
 
 SUITE = Path(__file__).parent / "fixtures" / "w3c-sparql11-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -15,9 +15,9 @@ from serving import free_port, running_oxigraph
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.namespaces import PAPER_GRAPH
-from kzgraph.remote import RemoteGraph, push
-from kzgraph.sparql_text import bind_values
+from kzgraph.graph.namespaces import PAPER_GRAPH
+from kzgraph.graph.remote import RemoteGraph, push
+from kzgraph.graph.sparql_text import bind_values
 
 
 @pytest.fixture(scope="module")

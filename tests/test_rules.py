@@ -12,10 +12,17 @@ import pyoxigraph as ox
 import pytest
 
 import kzgraph
-from kzgraph.namespaces import DERIVED_PREFIX, GRAPH, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES, derived_graph
+from kzgraph.graph.namespaces import (
+    DERIVED_PREFIX,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PAPER_GRAPH,
+    PREFIXES,
+    derived_graph,
+)
+from kzgraph.graph.rules import load_rules, parse_rule
+from kzgraph.graph.store import bundled_files, derive
 from kzgraph.resources import ENTAILMENT_RULES_DIR, ROOT, RULES_DIR
-from kzgraph.rules import load_rules, parse_rule
-from kzgraph.store import bundled_files, derive
 
 
 def naive_derive(store: ox.Store) -> None:

@@ -14,12 +14,12 @@ import pytest
 from serving import running_oxigraph
 
 import kzgraph
-from kzgraph.apportionment import METHODS, ApportionmentError, allocate
 from kzgraph.cli import cli
-from kzgraph.elections import ElectionNotFound, party_list_election, party_list_elections
-from kzgraph.namespaces import ID, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
-from kzgraph.seats import SaveError, allocation_quads, compare_seats, save_allocation
-from kzgraph.store import bundled_files
+from kzgraph.elections.apportionment import METHODS, ApportionmentError, allocate
+from kzgraph.elections.model import ElectionNotFound, party_list_election, party_list_elections
+from kzgraph.elections.seats import SaveError, allocation_quads, compare_seats, save_allocation
+from kzgraph.graph.namespaces import ID, ONTOLOGY_GRAPH, PAPER_GRAPH, PREFIXES
+from kzgraph.graph.store import bundled_files
 
 PARTY = ID + "party/"
 KZ = PREFIXES["kz"]
@@ -214,7 +214,7 @@ def test_party_system_indices_query_matches_python(paper, graph, source):
     for election in elections:
         row = rows[str(election.year)]
         # without a count or threshold for the unnamed lists, the open ends are the named lists' figures
-        named = kzgraph.indices.party_system_indices(
+        named = kzgraph.elections.indices.party_system_indices(
             {r.result: r.vote_share for r in election.results},
             {r.result: r.reported_seats or 0 for r in election.results},
             non_list_share=election.against_all_share or 0,
@@ -433,7 +433,7 @@ def test_every_method_through_the_api_matches_the_pure_function(graph, method):
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, graph) -> Iterator[str]:
     """A real `oxigraph serve` on a free loopback port holding the bundled data; stopped afterwards."""
-    from kzgraph.remote import push
+    from kzgraph.graph.remote import push
 
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph-seats")) as url:
         push(graph, f"{url}/store")

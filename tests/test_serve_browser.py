@@ -7,7 +7,7 @@ import pytest
 from browser import launch_chromium
 from serving import running_server
 
-from kzgraph.serve import ServeSettings, make_app
+from kzgraph.web.app import ServeSettings, make_app
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import kzgraph
 from kzgraph.cli import cli
-from kzgraph.lineage import iso_year
-from kzgraph.viz import VIS_JS, build_network, lineage_page
+from kzgraph.lineage.model import iso_year
+from kzgraph.lineage.viz import VIS_JS, build_network, lineage_page
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PAYLOAD = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">\'"&amp;'
@@ -167,7 +167,7 @@ def test_viz_errors_are_one_line(tmp_path):
 def test_build_network_is_a_pyvis_network_with_positions_and_physics_off(graph):
     from pyvis.network import Network
 
-    from kzgraph.lineage import Lineage
+    from kzgraph.lineage.model import Lineage
 
     network = build_network(Lineage.from_graph(graph))
     assert isinstance(network, Network)
@@ -265,7 +265,7 @@ def test_library_write_html(tmp_path):
 def test_election_charts_are_on_the_page_unless_left_out(page, graph, tmp_path, runner):
     """One chart of the party system over time and one per party-list election with seats,
     drawn as inline SVG from the graph (no image file, no link)."""
-    from kzgraph.charts import election_charts
+    from kzgraph.elections.charts import election_charts
 
     html = page.read_text(encoding="utf-8")
     expected = [title for title, _ in election_charts(graph)]

@@ -1,9 +1,9 @@
 """kzgraph: a sourced linked-data knowledge graph of Kazakhstan's party system."""
 
-from .catalog import Catalog, Param, StoredQuery
 from .errors import DataLoadError, KzgraphError, ParameterError, QueryError, QueryNotFound
-from .results import AskResult, GraphResult, SelectResult
-from .store import Graph, load
+from .graph.catalog import Catalog, Param, StoredQuery
+from .graph.results import AskResult, GraphResult, SelectResult
+from .graph.store import Graph, load
 
 __version__ = "0.1.0"
 

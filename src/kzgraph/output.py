@@ -6,8 +6,8 @@ import json
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
-from .results import AskResult, GraphResult, QueryResult, SelectResult, Term, term_value
+from .graph.namespaces import PREFIXES
+from .graph.results import AskResult, GraphResult, QueryResult, SelectResult, Term, term_value
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

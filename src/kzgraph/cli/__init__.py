@@ -131,15 +131,15 @@ def open_graph(
     if sum(map(bool, (load_files, store, endpoint))) > 1:
         raise click.UsageError("--load, --store and --endpoint each choose the data: give only one")
     if endpoint:
-        from ..remote import RemoteGraph
+        from ..graph.remote import RemoteGraph
 
         graph = RemoteGraph(endpoint, timeout=timeout)
     elif store is not None:
-        from ..persistent import open_store
+        from ..graph.persistent import open_store
 
         graph = open_store(store)
     else:
-        from ..store import load
+        from ..graph.store import load
 
         graph = load(load_files)
     return graph if source == "all" else graph.restrict(source)

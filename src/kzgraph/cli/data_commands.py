@@ -25,7 +25,7 @@ def validate(**graph_args) -> None:
       kzgraph validate
       kzgraph validate --load my-parties.ttl
     """
-    from ..validate import validate as run_validation
+    from ..graph.validate import validate as run_validation
 
     report = run_validation(open_graph(**graph_args).entail())
     if report.conforms:
@@ -49,7 +49,7 @@ def quickstatements(**graph_args) -> None:
     Example:
       kzgraph quickstatements > lineage.qs
     """
-    from ..quickstatements import render
+    from ..publish.quickstatements import render
 
     batch = render(open_graph(**graph_args))
     if batch:
@@ -82,10 +82,10 @@ def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bu
       kzgraph load --store kz.db wikidata-parties.nt.gz
       kzgraph run predecessors -p party="Nur Otan" --store kz.db
     """
-    from ..persistent import load
+    from ..graph.persistent import load
 
     if graph_iri is not None:
-        from ..params import expand_iri
+        from ..graph.params import expand_iri
 
         graph_iri = expand_iri(graph_iri)
         if graph_iri is None:
@@ -115,7 +115,7 @@ def _load_stage():
 
 def _load_progress():
     """A progress bar on stderr (when it is a terminal) for files that take more than a second."""
-    from ..persistent import LoadProgress
+    from ..graph.persistent import LoadProgress
 
     if not sys.stderr.isatty():
         return None
@@ -154,7 +154,7 @@ def drop(graph_iri: str, store: Path) -> None:
     Example:
       kzgraph drop --graph https://w3id.org/kzgraph/graph/user/wikidata-parties.nt.gz --store kz.db
     """
-    from ..persistent import drop as drop_graph
+    from ..graph.persistent import drop as drop_graph
 
     removed = drop_graph(store, graph_iri)
     click.echo(f"Dropped <{graph_iri}> ({removed:,} triples) from {store}", err=True)
@@ -190,7 +190,7 @@ def push(
       kzgraph push --store kz.db --endpoint http://localhost:3030/kz/data
       kzgraph push --update-endpoint http://localhost:8890/sparql-auth --graph https://example.org/kz
     """
-    from ..remote import push as push_graph
+    from ..graph.remote import push as push_graph
 
     if endpoint is None and update_endpoint is None:
         raise click.UsageError("give --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)")
@@ -236,7 +236,7 @@ def export_command(fmt: str | None, output: Path | None, selection: str, **graph
       kzgraph export --graph all -o kzgraph.trig
       kzgraph export --format jsonld --graph ontology
     """
-    from ..export import export, format_for_path
+    from ..publish.export import export, format_for_path
 
     if fmt is None:
         fmt = format_for_path(output) if output is not None else "ttl"
@@ -262,8 +262,8 @@ def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) 
       kzgraph describe
       kzgraph describe --base-url https://kzgraph.example.org --format jsonld -o void.jsonld
     """
-    from ..describe import describe as describe_dataset
-    from ..export import serialize
+    from ..publish.describe import describe as describe_dataset
+    from ..publish.export import serialize
 
     write_bytes(serialize(describe_dataset(open_graph(**graph_args).entail().store, base_url), fmt), output)
 
@@ -285,7 +285,7 @@ def docs(directory: Path, **graph_args) -> None:
     Example:
       kzgraph docs -o site/ontology
     """
-    from ..docs import write_docs
+    from ..publish.docs import write_docs
 
     page = write_docs(open_graph(**graph_args).entail().store, directory)
     click.echo(f"Wrote {page}", err=True)

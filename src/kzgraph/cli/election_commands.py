@@ -66,10 +66,10 @@ def seats(
     import gc
     import json
 
-    from ..charts import chart_format, seats_votes_chart, write_chart
+    from ..elections.charts import chart_format, seats_votes_chart, write_chart
+    from ..elections.report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
+    from ..elections.seats import add_to_store, compare_seats, save_allocation, save_path
     from ..output import render
-    from ..report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
-    from ..seats import add_to_store, compare_seats, save_allocation, save_path
 
     if not (year.isdigit() and len(year) == 4):
         raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
@@ -127,10 +127,10 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     """
     import json
 
-    from ..charts import chart_format, indices_chart, write_chart
-    from ..elections import party_list_elections
+    from ..elections.charts import chart_format, indices_chart, write_chart
+    from ..elections.model import party_list_elections
+    from ..elections.report import bounds_note, indices_document, indices_table, indices_text_table
     from ..output import render
-    from ..report import bounds_note, indices_document, indices_table, indices_text_table
 
     chart_kind = chart_format(chart) if chart is not None else None
     elections = party_list_elections(open_graph(**graph_args))

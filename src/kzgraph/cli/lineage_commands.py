@@ -24,7 +24,7 @@ def lineage(party: str, **graph_args) -> None:
       kzgraph lineage "Nur Otan"
       kzgraph lineage CPPK
     """
-    from ..lineage import Lineage
+    from ..lineage.model import Lineage
 
     graph = open_graph(**graph_args)
     iri = graph.resolve_organisation(party).value
@@ -48,7 +48,7 @@ def stats(fmt: str, **graph_args) -> None:
     """
     import json
 
-    from ..lineage import Lineage, format_stats, stats_json
+    from ..lineage.model import Lineage, format_stats, stats_json
 
     lineage_graph = Lineage.from_graph(open_graph(**graph_args))
     figures = lineage_graph.stats()
@@ -100,7 +100,7 @@ def viz(
       kzgraph viz --from 1999 --to 2007 --open
       kzgraph viz --source paper -o paper.html
     """
-    from ..viz import lineage_page
+    from ..lineage.viz import lineage_page
 
     if start is not None and end is not None and start > end:
         raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")

@@ -28,7 +28,7 @@ def queries(name: str | None) -> None:
       kzgraph queries
       kzgraph queries predecessors
     """
-    from ..catalog import Catalog
+    from ..graph.catalog import Catalog
 
     catalog = Catalog()
     if name is None:
@@ -119,8 +119,8 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_
       kzgraph query 'SELECT ?p WHERE { ?p a kz:PoliticalParty }'
       kzgraph query -f my.rq --format json
     """
+    from ..graph.results import GraphResult
     from ..output import render
-    from ..results import GraphResult
 
     if file is not None:
         if sparql is not None:

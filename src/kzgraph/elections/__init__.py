@@ -1,0 +1,1 @@
+"""Elections: results read from the graph, apportionment, indices, reports and charts."""

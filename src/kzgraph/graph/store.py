@@ -1,0 +1,409 @@
+"""Load the ontology, the data and any user files into a pyoxigraph store and query it."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from ..errors import AmbiguousLabel, DataLoadError, LabelNotFound, ParameterError, QueryError
+from ..resources import DATA_DIR, ENTAILMENT_RULES_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
+from .catalog import Catalog, StoredQuery
+from .namespaces import (
+    DERIVED_GRAPH,
+    DERIVED_PREFIX,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PAPER_GRAPH,
+    PREFIXES,
+    derived_graph,
+)
+from .params import bind, expand_iri
+from .results import QueryResult, SelectResult, from_oxigraph
+from .sparql_text import bind_values
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".n3": ox.RdfFormat.N3,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+# The sources a query can be restricted to: the graphs each one reads (None: every graph).
+SOURCES: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "paper": (ONTOLOGY_GRAPH, PAPER_GRAPH, DERIVED_GRAPH),
+}
+_DATASET_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+_SYNTAX_POSITION = re.compile(
+    r"^(?:Parser )?error (?:between line|at line|at) (\d+)(?:[: ]column (\d+)| *:(\d+))?"
+)
+
+
+def bundled_files() -> list[tuple[Path, str]]:
+    """The bundled files with the named graph each goes into.
+
+    The ontology goes into .../graph/ontology, top-level data files into .../graph/paper,
+    and files in a data subdirectory NAME into .../graph/NAME.
+    """
+    shapes = {SHAPES_FILE, *ONTOLOGY_DIR.glob("shapes*.ttl")}
+    files = [(p, ONTOLOGY_GRAPH) for p in sorted(ONTOLOGY_DIR.glob("*.ttl")) if p not in shapes]
+    files += [(p, PAPER_GRAPH) for p in sorted(DATA_DIR.glob("*.ttl"))]
+    files += [(p, GRAPH + p.parent.name) for p in sorted(DATA_DIR.glob("*/*.ttl"))]
+    return files
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
+    fmt = FORMATS.get(suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise DataLoadError(str(path), f"unknown RDF file type {suffix!r} (known: {known}, plus .gz)")
+    return fmt
+
+
+def load_file(
+    store: ox.Store,
+    path: Path,
+    graph: str,
+    *,
+    wrap: Callable[[IO[bytes], IO[bytes]], IO[bytes]] | None = None,
+) -> None:
+    """Parse one file into `store` with the engine's parser. Triples go into `graph`, quads of
+    dataset formats keep their own graph. `wrap(stream, raw_file)` may wrap the decompressed
+    stream (progress). DataLoadError names the file, line and column of a syntax error."""
+    fmt = rdf_format(path)
+    try:
+        with open(path, "rb") as raw:
+            stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix == ".gz" else raw
+            if wrap is not None:
+                stream = wrap(stream, raw)
+            store.load(stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph))
+    except SyntaxError as e:
+        line, column, message = _syntax_position(e)
+        raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
+    except (OSError, EOFError, ValueError) as e:
+        raise DataLoadError(str(path), str(e)) from None
+
+
+def _syntax_position(error: SyntaxError) -> tuple[int | None, int | None, str]:
+    text = str(error.msg if error.msg else error)
+    line, column = error.lineno, error.offset
+    if line is None and error.args and isinstance(error.args[-1], tuple):
+        _, line, column, *_ = error.args[-1]
+    match = _SYNTAX_POSITION.match(text)
+    if match:
+        line = line or int(match.group(1))
+        column = column or int(match.group(2) or match.group(3) or 0)
+        text = text[match.end() :].lstrip(" :")
+        text = re.sub(r"^and line \d+ column \d+:\s*", "", text)
+    return line, column, text
+
+
+class Graph:
+    """The knowledge graph in an embedded pyoxigraph store, with the stored-query catalog.
+
+    Queries read the union of `graphs` (IRIs of named graphs), or of every graph if it is None.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        catalog: Catalog | None = None,
+        graphs: Sequence[str] | None = None,
+        unentailed: list[str] | None = None,
+    ):
+        self.store = store
+        self.catalog = catalog or Catalog()
+        self.graphs = tuple(graphs) if graphs is not None else None
+        # The source graphs whose entailments are not materialised yet, in layer order; shared
+        # by every view of the store (restrict), since they share its derived graphs.
+        self.unentailed = unentailed if unentailed is not None else []
+        self._labels: dict[str, list[ox.NamedNode]] | None = None
+
+    def restrict(self, source: str) -> Graph:
+        """The same store, queried over one source's graphs only (see SOURCES: "all", "paper")."""
+        if source not in SOURCES:
+            raise ParameterError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}")
+        return Graph(self.store, self.catalog, SOURCES[source], self.unentailed)
+
+    def entail(self) -> Graph:
+        """Materialise the entailments of ontology/rules/entailment (RDFS super-classes and
+        super-properties, inverse links, the direct lineage links, rdfs:label, schema.org founding
+        and dissolution dates) for consumers that do no reasoning: export, push, serve and ad-hoc
+        queries. The stored queries don't need them, so load() leaves them out; a no-op once done."""
+        if self.unentailed:
+            derive(self.store, ENTAILMENT_RULES_DIR, self.unentailed)
+            self.unentailed.clear()
+        return self
+
+    def _execute(self, sparql: str, substitutions: Mapping[ox.Variable, ox.Term] | None = None):
+        if self.graphs is None:
+            scope = {"use_default_graph_as_union": True}
+        else:
+            graphs = [ox.NamedNode(g) for g in self.graphs]
+            scope = {"default_graph": graphs, "named_graphs": graphs}
+        return self.store.query(bind_values(sparql, substitutions or {}), prefixes=PREFIXES, **scope)
+
+    def __len__(self) -> int:
+        """The number of quads in the graphs the queries read."""
+        if self.graphs is None:
+            return len(self.store)
+        graphs = " ".join(f"<{g}>" for g in self.graphs)
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        rows = self.store.query(count)
+        return int(next(iter(rows))["n"].value)
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of the graphs; QueryError says what and where."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return from_oxigraph(self._execute(sparql, substitutions), limit)
+        except SyntaxError as e:
+            error = QueryError(_describe_query_error(str(e), sparql))
+        except (OSError, ValueError, RuntimeError) as e:
+            error = QueryError(f"Error executing the SPARQL query: {e}")
+        # Raised outside the handler, so that the error keeps no traceback of the engine's frames:
+        # a pyoxigraph result in one of them must be dropped on the thread that made it, and the
+        # error may travel to another (kzgraph serve's thread pool).
+        raise error
+
+    def run(self, name: str | StoredQuery, limit: int | None = None, **params: object) -> QueryResult:
+        """Run a stored query by name with its parameters (values are bound as RDF terms)."""
+        stored = name if isinstance(name, StoredQuery) else self.catalog.get(name)
+        substitutions = bind(stored, params, self.resolve_organisation)
+        try:
+            result = self.query(stored.sparql, {v.value: t for v, t in substitutions.items()})
+        except QueryError as e:
+            raise QueryError(f"{stored.path}: {e}") from None
+        return _declared_columns(stored, result, limit)
+
+    def origins(self) -> dict[str, str]:
+        """The source graph each typed resource is stated in, by IRI: "paper", "post-2012",
+        "user/<file>" (a resource stated in several has the first in that order), e.g. for marking
+        the facts beyond the paper in a picture."""
+        found: dict[str, str] = {}
+        rows = self._execute("""SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s)) }""")
+        for row in rows:
+            name = row["g"].value
+            if name == ONTOLOGY_GRAPH or name.startswith(DERIVED_PREFIX) or not name.startswith(GRAPH):
+                continue
+            source = name.removeprefix(GRAPH)
+            current = found.get(row["s"].value)
+            if current is None or (source == "paper") or (current != "paper" and source < current):
+                found[row["s"].value] = source
+        return found
+
+    def resolve_organisation(self, value: str) -> ox.NamedNode:
+        """The organisation an IRI, a prefixed name or any of its labels (case-insensitive) names."""
+        iri = expand_iri(value.strip())
+        if iri is not None:
+            node = ox.NamedNode(iri)
+            if any(self._execute(_LABELLED_ORGANISATION, {ox.Variable("org"): node})):
+                return node
+            raise LabelNotFound(f"No organisation has the IRI {iri}")
+        key = _fold(value)
+        # The derived kz:labelKey makes the look-up one index hit however large the store; the
+        # whole label index is read only to suggest close matches.
+        # No local keeps the engine's result: if this frame ends up in an error's traceback, a
+        # result (which must be dropped on the thread that made it) would outlive the request.
+        nodes = [
+            row["org"] for row in self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
+        ]
+        labels = self._label_index() if not nodes else {}
+        nodes = nodes or labels.get(key, [])
+        if len(nodes) == 1:
+            return nodes[0]
+        if nodes:
+            listing = "; ".join(self._describe(n) for n in nodes)
+            raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. Use an IRI.')
+        import difflib
+
+        close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
+        hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
+        raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
+
+    def _label_index(self) -> dict[str, list[ox.NamedNode]]:
+        if self._labels is None:
+            index: dict[str, list[ox.NamedNode]] = {}
+            rows = self._execute(
+                """SELECT DISTINCT ?org ?label WHERE {
+                     ?org a/rdfs:subClassOf* kz:PoliticalOrganisation ;
+                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }"""
+            )
+            for row in rows:
+                nodes = index.setdefault(_fold(row["label"].value), [])
+                if row["org"] not in nodes:
+                    nodes.append(row["org"])
+            self._labels = index
+        return self._labels
+
+    def _pref_label(self, node: ox.NamedNode) -> str:
+        query = "SELECT ?org ?l WHERE { ?org skos:prefLabel ?l } LIMIT 1"
+        for row in self._execute(query, {ox.Variable("org"): node}):
+            return row["l"].value
+        return node.value
+
+    def _describe(self, node: ox.NamedNode) -> str:
+        """Label, IRI, kind and dates, so that organisations sharing a name can be told apart."""
+        details = [row["kind"].value for row in self._execute(_KIND, {ox.Variable("org"): node})]
+        dates = self._execute(self.catalog.get("organisations").sparql, {ox.Variable("organisation"): node})
+        for row in dates:
+            for column, word in (("founded", "founded"), ("ended", "dissolved")):
+                details += [f"{word} {row[column].value}"] if row[column] is not None else []
+        return f"{self._pref_label(node)} <{node.value}>" + "".join(f", {d}" for d in details)
+
+
+_LABELLED_ORGANISATION = """SELECT ?org WHERE {
+    ?org a/rdfs:subClassOf* kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }
+    LIMIT 1"""
+_KIND = """SELECT ?kind WHERE {
+    ?org a ?class . ?class rdfs:subClassOf kz:PoliticalOrganisation ; rdfs:label ?kind } LIMIT 1"""
+_ORGANISATIONS_BY_KEY = "SELECT DISTINCT ?org ?key WHERE { ?org kz:labelKey ?key }"
+
+
+def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:
+    """Drop parameter columns that are not declared output columns (a query may project its
+    parameters: their values are known), then apply the row limit."""
+    if not isinstance(result, SelectResult):
+        return result
+    hidden = {p.name for p in stored.params} - set(stored.columns)
+    keep = [i for i, c in enumerate(result.columns) if c not in hidden]
+    rows = result.rows
+    if len(keep) < len(result.columns):
+        rows = list(dict.fromkeys(tuple(row[i] for i in keep) for row in rows))
+    truncated = limit is not None and len(rows) > limit
+    return SelectResult([result.columns[i] for i in keep], rows[:limit] if truncated else rows, truncated)
+
+
+def _fold(label: str) -> str:
+    """A label's look-up key, as rules/70-label-keys.rq derives kz:labelKey."""
+    return " ".join(label.replace("«", '"').replace("»", '"').lower().split())
+
+
+def _describe_query_error(message: str, sparql: str) -> str:
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not match:
+        return f"SPARQL syntax error: {message}"
+    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
+    what = what.split(", [")[0]  # oxigraph appends long character-class listings
+    lines = sparql.splitlines() or [""]
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    caret = " " * max(column - 1, 0) + "^"
+    return f"SPARQL syntax error at line {line}, column {column}: {what}\n  {shown}\n  {caret}"
+
+
+def source_layers(store: ox.Store) -> list[str]:
+    """The source graphs in the order the rules take them: the paper first, then every other
+    source graph in name order (post-2012, user/...)."""
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    return sorted(
+        (g for g in names if g != ONTOLOGY_GRAPH and not g.startswith(DERIVED_PREFIX)),
+        key=lambda g: (g != PAPER_GRAPH, g),
+    )
+
+
+def derive(store: ox.Store, rules_dir: Path = RULES_DIR, layers: Iterable[str] | None = None) -> int:
+    """Apply the CONSTRUCT rules in `rules_dir` until nothing new is derived; return triples added.
+
+    Sources are taken in layers (source_layers). The rules read the ontology, the layers so far
+    and what was derived from them; a triple first derived in a layer goes into that layer's
+    derived graph (derived_graph()). So what follows from the paper alone is in derived/paper, and
+    leaving the later graphs out of a query leaves out exactly what they add. With `layers`, only
+    those are derived (what an earlier layer derives doesn't depend on later ones).
+    """
+    from .rules import apply, load_rules
+
+    rules = load_rules(rules_dir)
+    wanted = None if layers is None else set(layers)
+    scope = [ONTOLOGY_GRAPH]
+    added = 0
+    for source in source_layers(store):
+        target = derived_graph(source)
+        scope += [source, target]
+        if wanted is None or source in wanted:
+            added += apply(store, rules, scope, target)  # in the engine; see rules.py
+    return added
+
+
+def load(
+    files: Iterable[Path | str | tuple[Path | str, str]] = (),
+    *,
+    bundled: bool = True,
+    store: ox.Store | None = None,
+) -> Graph:
+    """Load the bundled ontology and data (and `files`) into a store and derive what the stored
+    queries read (ontology/rules); Graph.entail() adds the rest.
+
+    Every file is parsed before anything is added, so a syntax error in any of them leaves the
+    store as it was. A file may be given with the named graph it goes into as `(path, graph)`;
+    otherwise user files go into .../graph/user/<file name>.
+    """
+    users = []
+    for item in files:
+        path, graph = item if isinstance(item, tuple) else (item, None)
+        users.append((Path(path), graph or f"{GRAPH}user/{Path(path).name}"))
+    for path, _ in users:
+        if not path.is_file():
+            raise DataLoadError(str(path), "no such file")
+    if store is None:
+        # The common case: the bundled data, derived and entailed (from the cache), then the
+        # files, parsed by the engine (no Python objects per triple) and derived layer by layer.
+        store = ox.Store()
+        bundled_layers = _bundled_into(store) if bundled else set()
+        for path, graph in users:
+            load_file(store, path, graph)
+        return _derived(store, _changed_layers(store, bundled_layers, users))
+    # A given store receives the files only once every one of them has parsed.
+    staging = ox.Store() if len(store) else store
+    for path, graph in (bundled_files() if bundled else []) + users:
+        load_file(staging, path, graph)
+    if staging is not store:
+        store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    return _derived(store, source_layers(store))
+
+
+def _derived(store: ox.Store, layers: list[str]) -> Graph:
+    if layers:  # (nothing to do on the bundled data alone: no need to import the rules)
+        derive(store, RULES_DIR, layers)
+    return Graph(store, unentailed=layers)
+
+
+def _bundled_into(store: ox.Store) -> set[str]:
+    """Put the bundled data with everything derived and entailed into the empty `store`, from the
+    cache if it holds this version (cache.py), else from the files (and fill the cache); return
+    the source graphs it fills."""
+    from . import cache
+
+    sources = bundled_files()
+    cached_at = cache.cache_file(sources)
+    if not cache.read_into(cached_at, store):
+        for path, graph in sources:
+            load_file(store, path, graph)
+        derive(store, RULES_DIR)
+        derive(store, ENTAILMENT_RULES_DIR)
+        cache.write(cached_at, store)
+    return {graph for _, graph in sources}
+
+
+def _changed_layers(store: ox.Store, done: set[str], users: list[tuple[Path, str]]) -> list[str]:
+    """The layers to derive after `users` were added to a store whose `done` layers were derived:
+    the new ones, or every one if a file may have added to a derived layer (a dataset file names
+    its own graphs)."""
+    layers = source_layers(store)
+    if any(graph in done or rdf_format(path) in _DATASET_FORMATS for path, graph in users):
+        return layers
+    return [g for g in layers if g not in done]

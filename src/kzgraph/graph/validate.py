@@ -1,0 +1,114 @@
+"""Validate the graph against the SHACL shapes with pySHACL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..resources import POST_2012_SHAPES_FILE, SHAPES_FILE
+from .namespaces import ONTOLOGY_GRAPH, POST_2012_GRAPH, PREFIXES, derived_graph
+from .store import Graph
+
+KZSH = "https://w3id.org/kzgraph/shapes#"
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str
+    message: str
+    severity: str
+    shape: str
+
+    def __str__(self) -> str:
+        where = f"{self.focus} {self.path}".strip()
+        return f"{self.severity}: {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    violations: list[Violation]
+
+
+def validate(graph: Graph, shapes: Path | None = None) -> Report:
+    """Check the data against the SHACL shapes; with `shapes`, every data graph against that file.
+
+    By default three checks run, and their results are merged:
+    the paper's data (and user files) against shapes.ttl; every data graph together against
+    shapes.ttl without the paper-only source rules (so later facts meet the same structural
+    shapes); the post-2012 graph alone against shapes-post-2012.ttl (each fact has a web source).
+    """
+    import rdflib
+
+    ontology = _rdflib_graph(graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    if shapes is not None:
+        return _check(_data(graph, lambda g: True), rdflib.Graph().parse(shapes, format="turtle"), ontology)
+    later = {POST_2012_GRAPH, derived_graph(POST_2012_GRAPH)}
+    paper_shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    post_shapes = rdflib.Graph().parse(POST_2012_SHAPES_FILE, format="turtle")
+    structural = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    for shape in post_shapes.objects(rdflib.URIRef(KZSH + "PaperSourceRules"), rdflib.RDFS.member):
+        structural.add((shape, rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
+    reports = [
+        _check(_data(graph, lambda g: g not in later), paper_shapes, ontology),
+        _check(_data(graph, lambda g: True), structural, ontology),
+        _check(_data(graph, lambda g: g == POST_2012_GRAPH), post_shapes, ontology, advanced=True),
+    ]
+    merged = set().union(*(r.violations for r in reports))
+    violations = sorted(merged, key=lambda v: (v.focus, v.path, v.message))
+    return Report(all(r.conforms for r in reports), violations)
+
+
+def _rdflib_graph(quads):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def _data(graph: Graph, keep):
+    """The triples of every graph but the ontology whose name `keep` accepts."""
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    return _rdflib_graph(
+        q for q in graph.store if q.graph_name != ontology and keep(getattr(q.graph_name, "value", None))
+    )
+
+
+def _check(data, shapes, ontology, advanced: bool = False) -> Report:
+    from pyshacl import validate as shacl_validate
+
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True, advanced=advanced
+    )
+    return Report(bool(conforms), _violations(results))
+
+
+def _violations(results) -> list[Violation]:
+    from rdflib.namespace import SH
+
+    def short(node) -> str:
+        if node is None:
+            return ""
+        text = str(node)
+        for prefix, iri in PREFIXES.items():
+            if text.startswith(iri) and "/" not in text[len(iri) :]:
+                return f"{prefix}:{text[len(iri) :]}"
+        return text
+
+    found = []
+    for result in results.subjects(SH.resultSeverity, None):
+        found.append(
+            Violation(
+                focus=short(results.value(result, SH.focusNode)),
+                path=short(results.value(result, SH.resultPath)),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=short(results.value(result, SH.resultSeverity)).split("#")[-1],
+                shape=short(results.value(result, SH.sourceShape)),
+            )
+        )
+    return sorted(found, key=lambda v: (v.focus, v.path, v.message))

@@ -1,0 +1,1 @@
+"""Publishing linked data: export, the dataset description, ontology docs, QuickStatements."""

@@ -1,0 +1,59 @@
+"""Ontology documentation: one self-contained HTML page of the classes and properties, by pyLODE."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import KzgraphError
+from .export import export
+
+
+class DocsError(KzgraphError):
+    """The documentation could not be made or written."""
+
+
+def ontology_html(store: ox.Store) -> str:
+    """The ontology graph of `store` documented as one HTML page (pyLODE's OntPub profile).
+
+    The page inlines its CSS and loads nothing from the network.
+    """
+    import rdflib
+
+    OntPub, PylodeError = _import_pylode()
+    ontology = rdflib.Graph().parse(data=export(store, "ttl", "ontology"), format="turtle")
+    if len(ontology) == 0:
+        raise DocsError("The graph has no ontology to document (no triples in the ontology graph)")
+    try:
+        return OntPub(ontology=ontology, sort_subjects=True).make_html()
+    except PylodeError as e:
+        raise DocsError(f"pyLODE could not document the ontology: {e}") from None
+
+
+def _import_pylode():
+    # pyLODE's supermodel loader calls logging.basicConfig(level=DEBUG) on import, which would
+    # make every library's debug log print on our stderr: put the root logger back as it was.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        from pylode import OntPub
+        from pylode.utils import PylodeError
+    except ImportError as e:
+        raise DocsError(f"pyLODE is missing ({e}): pip install 'kzgraph[docs]'") from None
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return OntPub, PylodeError
+
+
+def write_docs(store: ox.Store, directory: Path) -> Path:
+    """Write the ontology page to `directory`/index.html (creating the directory); return its path."""
+    html = ontology_html(store)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        page = directory / "index.html"
+        page.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise DocsError(f"{directory}: can't write the documentation: {e.strerror or e}") from None
+    return page

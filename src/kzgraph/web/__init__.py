@@ -1,0 +1,1 @@
+"""`kzgraph serve`: the web application, the SPARQL protocol and the query workers."""

@@ -1,0 +1,198 @@
+"""What the read-only endpoint lets a query do, decided from the parsed query before it runs.
+
+pyoxigraph offers no parse-only call and would execute SERVICE (it has an HTTP client), so
+every query is first parsed with rdflib's SPARQL 1.1 grammar: updates are refused, and so are
+SERVICE clauses and FROM / FROM NAMED graphs that are not graphs of the dataset.
+
+The two parsers must read the same text the same way. SPARQL says \\u and \\U escapes are
+replaced before parsing; rdflib does that, Oxigraph does not. `normalise` replaces them once,
+and both parsers get the result (rdflib's grammar is called directly, because its
+`parseQuery` would replace escapes a second time). As a second line, a scan of the tokens
+outside strings, IRIs and comments refuses any SERVICE keyword the parse tree lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import KzgraphError
+
+QUERY_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Tokens of the SPARQL grammar that can hide a keyword: strings (long first), IRIs, comments,
+# variables, language tags, blank node labels and prefixed names; then bare words.
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|_:[\w.-]*"
+    r"|[\w.-]*:(?:[\w.:%\\-]|\\.)*"
+    r"|(?P<word>[A-Za-z_]\w*)",
+    re.S,
+)
+
+
+class RefusedQuery(KzgraphError):
+    """The query is well-formed but asks for something this endpoint does not do (HTTP 400)."""
+
+
+class UpdateRefused(KzgraphError):
+    """The request is a SPARQL Update; the endpoint is read-only (HTTP 403)."""
+
+
+class SyntaxRefused(KzgraphError):
+    """The text is not a SPARQL 1.1 query (HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What a checked query is: its text as both parsers read it, its form and its dataset clause."""
+
+    text: str
+    form: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def normalise(text: str) -> str:
+    """Replace \\u and \\U code point escapes, once, as SPARQL 1.1 (section 19.2) says."""
+
+    def expand(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise SyntaxRefused(f"SPARQL syntax error: {match.group(0)} is not a Unicode code point")
+        return chr(code)
+
+    return _ESCAPE.sub(expand, text)
+
+
+def check_query(
+    text: str,
+    dataset_graphs: Collection[str],
+    prefixes: Mapping[str, str] | None = None,
+    base_iri: str | None = None,
+) -> QueryPlan:
+    """Parse `text` and decide whether the endpoint may run it.
+
+    :param dataset_graphs: the named graph IRIs of the dataset; FROM and FROM NAMED may name only these.
+    :param prefixes: prefixes the endpoint predeclares (used to expand FROM <prefixed:name>).
+    :param base_iri: the base IRI relative IRIs resolve against when the query has no BASE.
+    :raises UpdateRefused: the text is a SPARQL Update.
+    :raises RefusedQuery: SERVICE, or FROM / FROM NAMED outside the dataset.
+    :raises SyntaxRefused: anything else that is not a query.
+    """
+    parse = _parse_cached if len(text) <= _CACHED_TEXT else _parse
+    plan = parse(text, tuple(sorted((prefixes or {}).items())), base_iri)
+    outside = [iri for iri in (*plan.default_graphs, *plan.named_graphs) if iri not in dataset_graphs]
+    if outside:
+        named = ", ".join(f"<{iri}>" for iri in outside)
+        raise RefusedQuery(
+            f"FROM / FROM NAMED may only name graphs of this dataset; not {named}"
+            " (this endpoint never fetches remote or local files; see /.well-known/void for its graphs)"
+        )
+    return plan
+
+
+def check_dataset_parameters(iris: Collection[str], dataset_graphs: Collection[str]) -> None:
+    """default-graph-uri / named-graph-uri values must be graphs of the dataset."""
+    outside = [iri for iri in iris if iri not in dataset_graphs]
+    if outside:
+        raise RefusedQuery(
+            "default-graph-uri / named-graph-uri may only name graphs of this dataset; not "
+            + ", ".join(f"<{i}>" for i in outside)
+        )
+
+
+def _parse(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
+    from rdflib.plugins.sparql import parser
+
+    normalised = normalise(text)
+    try:
+        prologue, query = parser.Query.parse_string(normalised, parse_all=True)
+    except Exception as query_error:
+        try:
+            parser.UpdateUnit.parse_string(normalised, parse_all=True)
+        except Exception:
+            raise SyntaxRefused(_syntax_message(query_error)) from None
+        raise UpdateRefused(
+            "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted"
+        ) from None
+    if _contains(query, "ServiceGraphPattern") or _has_service_keyword(normalised):
+        raise RefusedQuery("SERVICE is not allowed: this endpoint does not query other endpoints")
+    declared = dict(prefixes)
+    base = base_iri
+    for declaration in prologue:
+        if declaration.name == "PrefixDecl":
+            declared[_field(declaration, "prefix")] = str(declaration["iri"])
+        elif declaration.name == "Base":
+            base = _iri(declaration["iri"], declared, base)
+    default, named = [], []
+    for clause in _get(query, "datasetClause") or []:
+        if "default" in clause:
+            default.append(_iri(clause["default"], declared, base))
+        else:
+            named.append(_iri(clause["named"], declared, base))
+    return QueryPlan(normalised, QUERY_FORMS[query.name], tuple(default), tuple(named))
+
+
+# Clients repeat the same queries; caching their parses (not huge texts) saves rdflib's time.
+_CACHED_TEXT = 16 * 1024
+_parse_cached = lru_cache(maxsize=256)(_parse)
+
+
+def _contains(node: object, name: str) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == name:
+            return True
+        return any(_contains(value, name) for value in node.values())
+    if isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        return any(_contains(item, name) for item in node)
+    return False
+
+
+def _has_service_keyword(text: str) -> bool:
+    return any(m.group("word") and m.group("word").upper() == "SERVICE" for m in _TOKENS.finditer(text))
+
+
+def _iri(term: object, prefixes: Mapping[str, str], base: str | None) -> str:
+    from urllib.parse import urljoin
+
+    if getattr(term, "name", None) == "pname":
+        prefix = _field(term, "prefix")
+        if prefix not in prefixes:
+            raise SyntaxRefused(f"SPARQL syntax error: undeclared prefix {prefix!r}")
+        return prefixes[prefix] + _field(term, "localname")
+    iri = str(term)
+    return urljoin(base, iri) if base else iri
+
+
+def _get(node, key: str):
+    # CompValue.get returns the key itself for a missing key; dict.get gives None.
+    return dict.get(node, key)
+
+
+def _field(node, key: str) -> str:
+    value = _get(node, key)
+    return "" if value is None else str(value)
+
+
+def _syntax_message(error: Exception) -> str:
+    line, column = getattr(error, "lineno", None), getattr(error, "col", None)
+    what = getattr(error, "msg", None) or str(error)
+    where = f" at line {line}, column {column}" if line else ""
+    return f"SPARQL syntax error{where}: {what}"

@@ -1,0 +1,136 @@
+"""What a resource page shows: a resource's statements, the statements that point at it, and
+labels for everything they mention, read from the store (no SPARQL, no user input in queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..graph.namespaces import BASE, DERIVED_PREFIX, GRAPH, PREFIXES
+
+LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dct"] + "title")
+RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+@dataclass
+class Value:
+    """A term as a page shows it: text, an optional link, and what kind of term it is."""
+
+    text: str
+    href: str | None = None
+    kind: str = "iri"  # iri | literal | bnode
+    note: str = ""  # language tag or datatype of a literal
+    derived: bool = False  # stated only in a derived graph (by the rules, not by a source)
+
+
+@dataclass
+class Row:
+    predicate: Value
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class ResourceView:
+    iri: str
+    title: str
+    types: list[Value]
+    rows: list[Row]
+    incoming: list[tuple[Value, Value]]
+
+
+def local_path(iri: str) -> str | None:
+    """The path this server answers `iri` at (/id/..., /ontology#..., /dataset), or None."""
+    if not iri.startswith(BASE):
+        return None
+    rest = iri[len(BASE) :]
+    if rest.startswith(("id/", "ontology", "dataset")):
+        return "/" + rest
+    return None
+
+
+def resource_quads(store: ox.Store, iri: str) -> list[ox.Quad]:
+    """Every quad with `iri` as subject or object (its description and the links to it)."""
+    node = ox.NamedNode(iri)
+    return [
+        *store.quads_for_pattern(node, None, None, None),
+        *store.quads_for_pattern(None, None, node, None),
+    ]
+
+
+def view(store: ox.Store, iri: str) -> ResourceView | None:
+    """The page model for `iri`, or None if the store says nothing about it."""
+    quads = resource_quads(store, iri)
+    if not quads:
+        return None
+    node = ox.NamedNode(iri)
+    graphs_of: dict[tuple, set[str]] = {}
+    for quad in quads:
+        key = (quad.subject, quad.predicate, quad.object)
+        graph_name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        graphs_of.setdefault(key, set()).add(graph_name)
+    labels = _Labels(store)
+    types: list[Value] = []
+    rows: dict[str, Row] = {}
+    incoming: list[tuple[Value, Value]] = []
+    for (subject, predicate, obj), graphs in sorted(graphs_of.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        derived = all(g.startswith(DERIVED_PREFIX) for g in graphs)
+        if subject == node:
+            value = labels.value(obj, derived)
+            if predicate.value == RDF_TYPE:
+                types.append(value)
+                continue
+            row = rows.setdefault(predicate.value, Row(labels.value(predicate)))
+            row.values.append(value)
+        else:
+            incoming.append((labels.value(subject, derived), labels.value(predicate)))
+    title = labels.label(node) or iri
+    ordered = sorted(rows.values(), key=lambda r: (r.predicate.text.lower(), r.predicate.href or ""))
+    return ResourceView(iri, title, types, ordered, incoming)
+
+
+class _Labels:
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.cache: dict[str, str | None] = {}
+
+    def label(self, node: ox.NamedNode) -> str | None:
+        if node.value not in self.cache:
+            found = None
+            for predicate in LABELS:
+                literals = [
+                    q.object
+                    for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+                    if isinstance(q.object, ox.Literal)
+                ]
+                english = [lit for lit in literals if lit.language in ("en", None, "")]
+                if english or literals:
+                    found = sorted((english or literals), key=lambda lit: lit.value)[0].value
+                    break
+            self.cache[node.value] = found
+        return self.cache[node.value]
+
+    def value(self, term, derived: bool = False) -> Value:
+        if isinstance(term, ox.NamedNode):
+            label = self.label(term) if term.value.startswith(BASE) else None
+            text = label or compact(term.value)
+            return Value(text, local_path(term.value) or term.value, "iri", derived=derived)
+        if isinstance(term, ox.BlankNode):
+            return Value(f"_:{term.value}", None, "bnode", derived=derived)
+        if isinstance(term, ox.Literal):
+            note = term.language or (
+                "" if term.datatype.value == PREFIXES["xsd"] + "string" else compact(term.datatype.value)
+            )
+            return Value(term.value, None, "literal", note, derived)
+        return Value(str(term), None, "literal", derived=derived)
+
+
+def compact(iri: str) -> str:
+    """`prefix:local` for an IRI in a known namespace (the longest match), else the IRI."""
+    best = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
+            best = prefix
+    if best is None or iri.startswith(GRAPH):
+        return iri
+    return f"{best}:{iri[len(PREFIXES[best]) :]}"
