@@ -4,7 +4,7 @@ The graph is bench/gen_synthetic.py's deterministic synthetic lineage (167 "coun
 organisations: 2,004 organisations with mergers, accessions, renamings, splits, re-foundations
 and foundings on the basis of others), loaded with the ontology. Compares, in one run:
 
-- extracting the lineage: kzgraph (`Lineage.from_graph`: three stored queries and Python
+- extracting the lineage: kzgraph (`read_lineage`: three stored queries and Python
   objects) with the same three queries in raw pyoxigraph and in plain rdflib;
 - generating the page: layout and pyvis network (`build_network`), then HTML (`write_html`);
 - rendering it in headless Chromium (networking blocked) from navigation to the first complete
@@ -29,6 +29,7 @@ import kzgraph
 from kzgraph.graph.catalog import Catalog
 from kzgraph.graph.namespaces import PREFIXES
 from kzgraph.lineage.model import Lineage
+from kzgraph.lineage.read import read_lineage
 from kzgraph.lineage.viz import build_network
 from kzgraph.resources import ONTOLOGY_DIR
 
@@ -80,7 +81,7 @@ def main() -> None:
     files = [ONTOLOGY_DIR / "kzgraph.ttl", data]
 
     graph = kzgraph.load(files, bundled=False)
-    lineage = Lineage.from_graph(graph)
+    lineage = read_lineage(graph)
     print(f"{len(graph)} quads, {len(lineage.organisations)} organisations, {len(lineage.links)} links")
 
     catalog = Catalog()
@@ -103,12 +104,12 @@ def main() -> None:
             list(dataset.query(text, initNs=namespaces))
 
     def extract_ours() -> Lineage:
-        return Lineage.from_graph(graph)
+        return read_lineage(graph)
 
     extract = [
         (
-            "kzgraph `Lineage.from_graph` (3 stored queries + objects)",
-            median_ms(lambda: Lineage.from_graph(graph), repeat),
+            "kzgraph `read_lineage` (3 stored queries + objects)",
+            median_ms(lambda: read_lineage(graph), repeat),
         ),
         ("raw pyoxigraph, the same 3 queries", median_ms(raw_queries, repeat)),
         ("rdflib `Dataset`, the same 3 queries", median_ms(rdflib_queries, 1)),

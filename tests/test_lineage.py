@@ -11,6 +11,9 @@ import pytest
 import kzgraph
 from kzgraph.cli import cli
 from kzgraph.lineage.model import Lineage, iso_position, iso_year
+from kzgraph.lineage.read import read_lineage
+from kzgraph.lineage.stats import consolidation_stats
+from kzgraph.lineage.tree import text_tree
 
 # Links as the derivation rules materialise them (not the events the lineage module reads),
 # read forwards in time: (earlier, later).
@@ -28,7 +31,7 @@ SELECT DISTINCT ?o WHERE {
 
 @pytest.fixture(scope="module")
 def lineage(graph) -> Lineage:
-    return Lineage.from_graph(graph)
+    return read_lineage(graph)
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +265,7 @@ def test_positions_place_undated_organisations_after_their_predecessor(lineage, 
 
 
 def test_library_load_builds_the_lineage_from_stored_queries():
-    lineage = Lineage.from_graph(kzgraph.load().restrict("paper"))
+    lineage = read_lineage(kzgraph.load().restrict("paper"))
     assert lineage.present_year == 2012
     assert all(link.source in lineage.organisations for link in lineage.links)
 
@@ -286,11 +289,11 @@ def test_a_splinter_that_rejoins_its_parent_is_a_cycle_the_lineage_survives(tmp_
         encoding="utf-8",
     )
     graph = kzgraph.load([cycle])
-    lineage = Lineage.from_graph(graph)
-    chain = lineage.around("https://example.org/splinter").stats().longest_chain
+    lineage = read_lineage(graph)
+    chain = consolidation_stats(lineage.around("https://example.org/splinter")).longest_chain
     assert len(chain.links) == 1  # the link back to the earlier party closes the cycle: left out
     assert chain.links[0].relation == "splitFrom"
-    tree = lineage.tree("https://example.org/splinter")
+    tree = text_tree(lineage, "https://example.org/splinter")
     assert lines_with(tree, "Parent Party", "↑ split from it", "2001")  # the splinter split from it
     assert lines_with(tree, "Parent Party", "↑ joined it", "2005")  # ... and joined it again
     result = kzgraph_cli(["viz", "--load", str(cycle), "-o", str(tmp_path / "cycle.html")])

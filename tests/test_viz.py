@@ -167,9 +167,9 @@ def test_viz_errors_are_one_line(tmp_path):
 def test_build_network_is_a_pyvis_network_with_positions_and_physics_off(graph):
     from pyvis.network import Network
 
-    from kzgraph.lineage.model import Lineage
+    from kzgraph.lineage.read import read_lineage
 
-    network = build_network(Lineage.from_graph(graph))
+    network = build_network(read_lineage(graph))
     assert isinstance(network, Network)
     assert network.options["physics"]["enabled"] is False
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in network.nodes)

@@ -24,11 +24,12 @@ def lineage(party: str, **graph_args) -> None:
       kzgraph lineage "Nur Otan"
       kzgraph lineage CPPK
     """
-    from ..lineage.model import Lineage
+    from ..lineage.read import read_lineage
+    from ..lineage.tree import text_tree
 
     graph = open_graph(**graph_args)
     iri = graph.resolve_organisation(party).value
-    echo_text(Lineage.from_graph(graph).tree(iri))
+    echo_text(text_tree(read_lineage(graph), iri))
 
 
 @click.command()
@@ -48,10 +49,11 @@ def stats(fmt: str, **graph_args) -> None:
     """
     import json
 
-    from ..lineage.model import Lineage, format_stats, stats_json
+    from ..lineage.read import read_lineage
+    from ..lineage.stats import consolidation_stats, format_stats, stats_json
 
-    lineage_graph = Lineage.from_graph(open_graph(**graph_args))
-    figures = lineage_graph.stats()
+    lineage_graph = read_lineage(open_graph(**graph_args))
+    figures = consolidation_stats(lineage_graph)
     if fmt == "json":
         echo_text(json.dumps(stats_json(figures, lineage_graph.labels()), ensure_ascii=False, indent=2))
     else:

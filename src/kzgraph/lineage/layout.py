@@ -15,7 +15,7 @@ from itertools import count
 
 import networkx as nx
 
-from .model import CONTINUATIONS, Lineage, _link_order
+from .model import CONTINUATIONS, Lineage, link_order
 
 SUCCESSOR_ROOM = 70.0  # px left free before a successor, so that a renamed party can share its lane
 
@@ -154,7 +154,7 @@ def _place_predecessors(lineage: Lineage, root: str, placed, lanes: _Lanes, occu
     while stack:
         iri = stack.pop()
         preds = [p for p in set(lineage.graph.predecessors(iri)) if p not in placed]
-        preds.sort(key=lambda p: (_link_order(lineage.links_between(p, iri)[0]), x[p], p))
+        preds.sort(key=lambda p: (link_order(lineage.links_between(p, iri)[0]), x[p], p))
         for pred in preds:
             if pred in placed:
                 continue

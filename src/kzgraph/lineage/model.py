@@ -1,4 +1,4 @@
-"""Party lineage as a networkx graph built from SPARQL over the knowledge graph: trees and figures.
+"""Party lineage as a networkx graph: organisations, the links between them, and their time axis.
 
 Nodes are political organisations (stored query `organisations`), edges the links between them
 read forwards in time (`lineage-edges`): merged into, joined, renamed to, re-founded as, split
@@ -11,18 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from itertools import pairwise
-from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from ..errors import KzgraphError
-
-if TYPE_CHECKING:
-    from ..graph.store import Graph
 
 MEMBERSHIP = "memberOf"
 # Links after which the earlier organisation lives on in the later one under another name.
@@ -166,29 +161,6 @@ class Link:
         return f"{labels[subject]} {self.relation_label} {labels[obj]}"
 
 
-@dataclass(frozen=True)
-class Chain:
-    organisations: tuple[str, ...]
-    links: tuple[Link, ...]
-
-
-@dataclass
-class Stats:
-    """Consolidation figures, each computed from the lineage graph."""
-
-    organisations: Counter
-    links: Counter
-    years: list[tuple[int, int, int, int, int]]
-    undated_parties: list[str]
-    largest_merger: tuple[Link, list[str]] | None
-    largest_absorption: tuple[str, list[Link]] | None
-    longest_chain: Chain
-    present_year: int | None
-    surviving_roots: list[tuple[str, list[str]]]
-    roots: int
-    components: list[list[str]] = field(default_factory=list)
-
-
 class Lineage:
     """Organisations and the links between them, as a networkx MultiDiGraph keyed by IRI."""
 
@@ -205,61 +177,6 @@ class Lineage:
             self.graph.add_node(org.iri, organisation=org)
         for link in self.links:
             self.graph.add_edge(link.source, link.target, key=(link.relation, link.event), link=link)
-
-    @classmethod
-    def from_graph(cls, graph: Graph) -> Lineage:
-        """Organisations, links and election results of `graph`, from the stored queries."""
-        results: dict[str, list[Result]] = {}
-        for row in graph.run("organisation-results"):
-            results.setdefault(row["organisation"], []).append(
-                Result(
-                    election=row["election"],
-                    election_label=row["election_label"],
-                    date=row["date"],
-                    vote_share=row["vote_share"],
-                    list_seats=_int(row["list_seats"]),
-                    single_mandate_seats=_int(row["single_mandate_seats"]),
-                    reference_number=row["reference_number"],
-                )
-            )
-        organisations = []
-        present = None
-        for row in graph.run("organisations"):
-            organisations.append(
-                Organisation(
-                    iri=row["organisation"],
-                    kind=row["kind"],
-                    label=row["label"],
-                    other_labels=_other_names(row["label"], (row["other_labels"] or "").split(" | ")),
-                    founded=row["founded"],
-                    ended=row["ended"],
-                    has_end=row["end_event"] is not None,
-                    stance=row["stance"],
-                    stance_number=_int(row["stance_number"]),
-                    results=tuple(results.get(row["organisation"], ())),
-                )
-            )
-            present = (
-                max(filter(None, (present, iso_year(row["stance_year"])))) if row["stance_year"] else present
-            )
-        links = [
-            Link(
-                source=row["source"],
-                target=row["target"],
-                relation=local_name(row["relation"]),
-                relation_label=row["relation_label"],
-                backwards=row["backwards"] == "true",
-                event=row["event"],
-                event_label=row["event_label"],
-                date=row["date"],
-                primary_source=row["primary_source"] or None,
-                reference_number=row["reference_number"] or None,
-                citation=row["citation"] or None,
-                quote=row["quote"] or None,
-            )
-            for row in graph.run("lineage-edges")
-        ]
-        return cls(organisations, links, present)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -291,7 +208,7 @@ class Lineage:
 
     def links_between(self, source: str, target: str) -> list[Link]:
         data = self.graph.get_edge_data(source, target) or {}
-        return sorted((d["link"] for d in data.values()), key=_link_order)
+        return sorted((d["link"] for d in data.values()), key=link_order)
 
     def around(self, iri: str) -> Lineage:
         """Only the organisation, its ancestors and its descendants."""
@@ -420,160 +337,6 @@ class Lineage:
                     graph.remove_edges_from(inner)
         return graph
 
-    # -- analysis -------------------------------------------------------------------------------
-
-    def tree(self, iri: str) -> str:
-        """The organisation's ancestors and descendants as an indented text tree.
-
-        Each line gives the link to the organisation on the line above (↑), as the ontology
-        reads it: "merged into ↑" (this one merged into that), "↑ split from it".
-        """
-        org = self.find(iri)
-        labels = self.labels()
-        facts = [KIND_NAMES.get(org.kind, org.kind)]
-        facts.append(f"founded {org.founded}" if org.founded else "founding not dated")
-        if org.has_end:
-            facts.append(f"ended {org.ended}" if org.ended else "ended (not dated)")
-        if org.stance:
-            facts.append(f"{self.present_year or ''} stance group: {org.stance}".strip())
-        lines = [f"{org.name}  ({'; '.join(facts)})"]
-        if org.other_labels:
-            lines.append(f"  also called: {'; '.join(org.other_labels)}")
-        for result in org.results:
-            lines.append(f"  {result.describe()}")
-        lines += ["", "(↑ in a link stands for the organisation on the line above)"]
-        for title, upwards, found in (
-            ("Ancestors", True, self.ancestors(iri)),
-            ("Descendants", False, self.descendants(iri)),
-        ):
-            lines += ["", f"{title} ({len(found)}):" + ("" if found else " none recorded")]
-            lines += self._branches(iri, labels, upwards)
-        return "\n".join(lines) + "\n"
-
-    def _branches(self, root: str, labels: dict[str, str], upwards: bool) -> list[str]:
-        lines: list[str] = []
-        seen = {root}
-
-        def walk(iri: str, indent: str) -> None:
-            neighbours = set(self.graph.predecessors(iri) if upwards else self.graph.successors(iri))
-            groups = [
-                (o, self.links_between(o, iri) if upwards else self.links_between(iri, o)) for o in neighbours
-            ]
-            groups.sort(key=lambda g: (_link_order(g[1][0]), g[1][0].date or "", labels[g[0]]))
-            for n, (other, links) in enumerate(groups):
-                last = n == len(groups) - 1
-                how = "; ".join(
-                    f"{_phrase(link, upwards)}, {link.date or 'date not stated'}" for link in links
-                )
-                repeat = " (shown above)" if other in seen else ""
-                lines.append(f"{indent}{'└── ' if last else '├── '}{labels[other]}  [{how}]{repeat}")
-                if not repeat:
-                    seen.add(other)
-                    walk(other, indent + ("    " if last else "│   "))
-
-        walk(root, "  ")
-        return lines
-
-    def stats(self) -> Stats:
-        """Consolidation figures of this lineage."""
-        orgs = self.organisations
-        parties = [o for o in orgs.values() if o.kind == "party"]
-        years, undated = self._parties_per_year(parties)
-        mergers: dict[str, list[Link]] = {}
-        absorbed: dict[str, list[Link]] = {}
-        for link in self.links:
-            if link.relation == "mergedInto" and link.event:
-                mergers.setdefault(link.event, []).append(link)
-            if link.relation in ("mergedInto", "joined"):
-                absorbed.setdefault(link.target, []).append(link)
-        largest_merger = None
-        if mergers:
-            _, links = max(mergers.items(), key=lambda item: (len(item[1]), item[0]))
-            largest_merger = (links[0], sorted(orgs[link.source].name for link in links))
-        largest_absorption = None
-        if absorbed:
-            target, links = max(
-                absorbed.items(), key=lambda item: (len({x.source for x in item[1]}), item[0])
-            )
-            largest_absorption = (target, sorted(links, key=lambda x: (x.date or "", orgs[x.source].name)))
-        lineage = self.lineage_graph
-        path = nx.dag_longest_path(self.chain_graph())
-        chain = Chain(tuple(path), tuple(self.links_between(a, b)[0] for a, b in pairwise(path)))
-        roots = [iri for iri in lineage if lineage.in_degree(iri) == 0]
-        alive = {iri for iri, o in orgs.items() if self._present(o)}
-        surviving = []
-        for root in roots:
-            heirs = sorted(orgs[x].name for x in ({root} | nx.descendants(lineage, root)) & alive)
-            if heirs:
-                surviving.append((orgs[root].name, heirs))
-        components = sorted(
-            (
-                sorted(orgs[x].name for x in component)
-                for component in nx.weakly_connected_components(self.graph)
-            ),
-            key=lambda c: (-len(c), c),
-        )
-        return Stats(
-            organisations=Counter(o.kind for o in orgs.values()),
-            links=Counter(link.relation_label for link in self.links),
-            years=years,
-            undated_parties=undated,
-            largest_merger=largest_merger,
-            largest_absorption=largest_absorption,
-            longest_chain=chain,
-            present_year=self.present_year,
-            surviving_roots=sorted(surviving),
-            roots=len(roots),
-            components=components,
-        )
-
-    def _present(self, org: Organisation) -> bool:
-        """In the source's present-day (2012) grouping, or in an election of that year."""
-        if org.stance:
-            return True
-        return self.present_year is not None and any(
-            iso_year(r.date) == self.present_year for r in org.results
-        )
-
-    def _parties_per_year(
-        self, parties: list[Organisation]
-    ) -> tuple[list[tuple[int, int, int, int, int]], list[str]]:
-        """Per year: parties founded, ended, attested and on record; and the parties with no date.
-
-        Attested: a dated fact shows the party at or before the year and another at or after it
-        (a lower bound). On record: founded (or first dated) in or before the year and not
-        ended before it (an upper bound: the source rarely says when a party disappeared).
-        """
-        rows = []
-        evidence: dict[str, tuple[int, int, int | None]] = {}
-        undated = []
-        for org in parties:
-            dated = [iso_year(org.founded), iso_year(org.ended)]
-            dated += [iso_year(r.date) for r in org.results]
-            dated += [iso_year(link.date) for link in self.links if org.iri in (link.source, link.target)]
-            if org.stance and self.present_year:
-                dated.append(self.present_year)
-            years = [y for y in dated if y is not None]
-            if not years:
-                undated.append(org.name)
-                continue
-            # an end recorded without a date: the last dated fact is the latest it is known to exist
-            end = iso_year(org.ended) if org.ended else (max(years) if org.has_end else None)
-            evidence[org.iri] = (min(years), max(years), end)
-        if not evidence:
-            return rows, sorted(undated)
-        first = min(lo for lo, _, _ in evidence.values())
-        last = max([hi for _, hi, _ in evidence.values()] + [self.present_year or first])
-        founded = Counter(iso_year(o.founded) for o in parties if o.founded)
-        ended = Counter(iso_year(o.ended) for o in parties if o.ended)
-        for year in range(first, last + 1):
-            attested = sum(1 for lo, hi, _ in evidence.values() if lo <= year <= hi)
-            on_record = sum(
-                1 for lo, _, end in evidence.values() if lo <= year and (end is None or end >= year)
-            )
-            rows.append((year, founded[year], ended[year], attested, on_record))
-        return rows, sorted(undated)
-
 
 KIND_NAMES = {
     "party": "party",
@@ -613,116 +376,5 @@ def _ends(links: list[Link]) -> bool:
     return any(link.relation in ("mergedInto", "joined", *CONTINUATIONS) for link in links)
 
 
-def _phrase(link: Link, upwards: bool) -> str:
-    """The link seen from a tree line: "merged into ↑", "↑ split from it" (↑: the line above)."""
-    # Going up (ancestors) the line holds the link's source; going down, its target.
-    line_is_subject = link.backwards != upwards
-    return f"{link.relation_label} ↑" if line_is_subject else f"↑ {link.relation_label} it"
-
-
-def _link_order(link: Link) -> int:
+def link_order(link: Link) -> int:
     return RELATION_ORDER.index(link.relation) if link.relation in RELATION_ORDER else len(RELATION_ORDER)
-
-
-def _int(value: str | None) -> int | None:
-    return None if value in (None, "") else int(value)
-
-
-def format_stats(stats: Stats, labels: dict[str, str]) -> str:
-    """The figures as a plain-text report."""
-    out = [
-        "Organisations: "
-        + ", ".join(f"{n} {KIND_NAMES.get(k, k)}" for k, n in stats.organisations.most_common())
-    ]
-    out.append("Links: " + ", ".join(f"{n} {label}" for label, n in stats.links.most_common()))
-    out += ["", "Parties per year (from the founding, end and other dates in the data)"]
-    out.append("  attested: a dated fact shows the party existing at or before the year and at or after it")
-    out.append("  on record: founded by then and not recorded as ended before the year")
-    out.append(f"  {'year':<6}{'founded':>9}{'ended':>7}{'attested':>10}{'on record':>11}")
-    out += [f"  {y:<6}{f:>9}{e:>7}{a:>10}{r:>11}" for y, f, e, a, r in stats.years]
-    if stats.undated_parties:
-        out.append(f"  no date at all, not counted: {'; '.join(stats.undated_parties)}")
-    out.append("")
-    if stats.largest_merger:
-        link, names = stats.largest_merger
-        when = link.date or "date not stated"
-        out.append(
-            f"Largest merger: {len(names)} organisations into {labels[link.target]}, {when}"
-            f" ({'; '.join(names)})"
-        )
-    if stats.largest_absorption:
-        target, links = stats.largest_absorption
-        out.append(
-            f"Most absorbed by one organisation (merged into or joined it): {labels[target]}, {len(links)}"
-        )
-        out += [f"  {labels[x.source]}  [{x.relation_label}, {x.date or 'date not stated'}]" for x in links]
-    chain = stats.longest_chain
-    out.append(f"Longest lineage chain: {len(chain.links)} links")
-    if chain.organisations:
-        out.append(f"  {labels[chain.organisations[0]]}")
-        out += [
-            f"  -> {labels[x.target]}  [{x.relation_label}, {x.date or 'date not stated'}]"
-            for x in chain.links
-        ]
-    year = stats.present_year or "the latest year"
-    out.append(
-        f"Roots (no predecessor): {stats.roots}; of them surviving to {year}: {len(stats.surviving_roots)}"
-    )
-    out += [f"  {root} -> {', '.join(heirs)}" for root, heirs in stats.surviving_roots]
-    sizes = Counter(len(c) for c in stats.components)
-    by_size = ", ".join(
-        f"{n} of {size}" if n > 1 else str(size) for size, n in sorted(sizes.items(), reverse=True)
-    )
-    out.append(
-        f"Connected components (lineage links and bloc memberships): {len(stats.components)}"
-        f" (sizes: {by_size})"
-    )
-    out += [f"  {len(c)}: {'; '.join(c)}" for c in stats.components if len(c) > 1]
-    return "\n".join(out) + "\n"
-
-
-def stats_json(stats: Stats, labels: dict[str, str]) -> dict:
-    """The figures as JSON-ready data."""
-
-    def link_json(link: Link) -> dict:
-        return {
-            "source": link.source,
-            "target": link.target,
-            "relation": link.relation_label,
-            "date": link.date,
-        }
-
-    return {
-        "organisations": dict(stats.organisations),
-        "links": dict(stats.links),
-        "parties_per_year": [
-            {"year": y, "founded": f, "ended": e, "attested": a, "on_record": r}
-            for y, f, e, a, r in stats.years
-        ],
-        "undated_parties": stats.undated_parties,
-        "largest_merger": None
-        if not stats.largest_merger
-        else {
-            "into": stats.largest_merger[0].target,
-            "event": stats.largest_merger[0].event,
-            "date": stats.largest_merger[0].date,
-            "organisations": stats.largest_merger[1],
-        },
-        "largest_absorption": None
-        if not stats.largest_absorption
-        else {
-            "into": stats.largest_absorption[0],
-            "links": [link_json(x) for x in stats.largest_absorption[1]],
-        },
-        "longest_chain": {
-            "organisations": [labels[x] for x in stats.longest_chain.organisations],
-            "links": [link_json(x) for x in stats.longest_chain.links],
-        },
-        "present_year": stats.present_year,
-        "roots": stats.roots,
-        "surviving_roots": [{"root": r, "survivors": h} for r, h in stats.surviving_roots],
-        "components": stats.components,
-    }
-
-
-__all__ = ["Lineage", "LineageError", "Link", "Organisation", "Result", "Stats", "format_stats", "stats_json"]

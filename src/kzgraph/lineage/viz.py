@@ -20,6 +20,8 @@ from pyvis.network import Network
 from ..errors import KzgraphError
 from .layout import Layout, time_layout
 from .model import DISSOLVED, KIND_NAMES, MEMBERSHIP, UNKNOWN, Lineage, iso_year
+from .read import read_lineage
+from .stats import consolidation_stats
 
 if TYPE_CHECKING:
     from ..graph.store import Graph
@@ -131,7 +133,7 @@ def lineage_page(
     """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of
     years; with `charts`, the election charts (seats against votes, the party system over time)
     under the figures."""
-    lineage = Lineage.from_graph(graph)
+    lineage = read_lineage(graph)
     focus = None
     if party is not None:
         focus = graph.resolve_organisation(party).value
@@ -355,7 +357,7 @@ def _legend(stance_labels: dict[int | None, str | None], lineage: Lineage) -> di
 
 def _figures(lineage: Lineage) -> list[str]:
     """A few consolidation figures for the page's side panel (all computed)."""
-    stats = lineage.stats()
+    stats = consolidation_stats(lineage)
     labels = lineage.labels()
     lines = []
     if stats.largest_merger:
