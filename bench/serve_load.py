@@ -28,7 +28,7 @@ import httpx
 import pyoxigraph as ox
 
 import kzgraph
-from kzgraph.web.app import _yasgui_tabs
+from kzgraph.web.editor import yasgui_tabs
 
 
 def free_port() -> int:
@@ -53,7 +53,7 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 def workload(graph: kzgraph.Graph) -> list[dict]:
     """The catalog as standalone SPARQL, with the row count each query gives in-process."""
     jobs = []
-    for tab in _yasgui_tabs(graph):
+    for tab in yasgui_tabs(graph):
         stored = graph.catalog.get(tab["name"])
         params = {p.name: p.default or p.example for p in stored.params if (p.default or p.example)}
         if any(p.required and p.name not in params for p in stored.params):

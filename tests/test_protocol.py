@@ -20,7 +20,8 @@ import rdflib
 from serving import running_server
 
 import kzgraph
-from kzgraph.web.app import ServeSettings, make_app
+from kzgraph.web.app import make_app
+from kzgraph.web.settings import ServeSettings
 
 SUITE = Path(__file__).parent / "fixtures" / "w3c-sparql11-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -26,7 +26,8 @@ from kzgraph.cli import cli
 from kzgraph.graph.namespaces import ID, PAPER_GRAPH
 from kzgraph.output import render, sparql_json
 from kzgraph.publish.export import export
-from kzgraph.web.app import ServeSettings, make_app
+from kzgraph.web.app import make_app
+from kzgraph.web.settings import ServeSettings
 
 SETTINGS = ServeSettings(timeout=3.0, max_rows=1000, max_body=64 * 1024, workers=2, memory_mb=1024)
 PARTIES = "SELECT ?party ?label WHERE { ?party a kz:PoliticalParty ; skos:prefLabel ?label } ORDER BY ?party"
@@ -319,7 +320,7 @@ def test_get_sparql_without_a_query_describes_the_service(http, base_url):
 
 def test_an_internal_error_shows_no_traceback(graph):
     with (
-        patch("kzgraph.web.app.view", side_effect=RuntimeError("secret detail")),
+        patch("kzgraph.web.resolve.view", side_effect=RuntimeError("secret detail")),
         running_server(make_app(graph, SETTINGS)) as url,
     ):
         response = httpx.get(url + f"/id/{OTAN}", headers={"accept": "text/html"})
@@ -649,7 +650,7 @@ def test_a_100_mb_chunked_body_is_cut_off_early(base_url):
 
 
 def test_cli_serve_starts_uvicorn_with_the_options(runner):
-    with patch("kzgraph.web.app.uvicorn.run") as run:
+    with patch("kzgraph.web.server.uvicorn.run") as run:
         result = runner.invoke(cli, ["serve", "--port", "8123", "--timeout", "2.5", "--max-rows", "50"])
     assert result.exit_code == 0, result.output
     (app,), options = run.call_args
@@ -659,7 +660,7 @@ def test_cli_serve_starts_uvicorn_with_the_options(runner):
 
 
 def test_cli_serve_warns_when_listening_beyond_loopback(runner):
-    with patch("kzgraph.web.app.uvicorn.run") as run:
+    with patch("kzgraph.web.server.uvicorn.run") as run:
         result = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert run.call_args.kwargs["host"] == "0.0.0.0"
     assert "Warning: listening on 0.0.0.0" in result.stderr

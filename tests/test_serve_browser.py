@@ -7,7 +7,8 @@ import pytest
 from browser import launch_chromium
 from serving import running_server
 
-from kzgraph.web.app import ServeSettings, make_app
+from kzgraph.web.app import make_app
+from kzgraph.web.settings import ServeSettings
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,8 @@ def serve(
       kzgraph serve --port 8080 --timeout 5 --store kz.db
     """
     try:
-        from ..web.app import ServeSettings, run_serve
+        from ..web.server import run_serve
+        from ..web.settings import ServeSettings
     except ImportError as e:
         raise click.ClickException(f"kzgraph serve needs: pip install 'kzgraph[serve]' ({e})") from None
     if host not in ("127.0.0.1", "localhost", "::1"):

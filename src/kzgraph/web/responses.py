@@ -1,0 +1,91 @@
+"""Responses shared by the page families: protocol replies, request bodies, error handlers."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .protocol import Reply, error_reply
+
+log = logging.getLogger("kzgraph.serve")
+RDF_OFFERS = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdfxml",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def reply_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        reply.body,
+        status_code=reply.status,
+        media_type=reply.media_type,
+        headers={**reply.headers, **(headers or {})},
+    )
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return reply_response(error_reply(status, message), headers)
+
+
+def too_large(limit: int) -> Response:
+    # Closing the connection stops the client's upload instead of reading the rest of it.
+    message = f"The request body is larger than the {limit} byte limit"
+    return error_response(413, message, {"Connection": "close"})
+
+
+def content_type(header: str | None) -> tuple[str | None, str | None]:
+    """The media type and charset of a Content-Type header, lower-cased."""
+    if not header:
+        return None, None
+    media_type, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.lower(), charset
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused as soon as it is known to be over `limit` bytes (declared or received)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def script_json(value: object) -> str:
+    """JSON safe to put inside a <script type="application/json"> element."""
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        return error_response(404, f"Nothing here: {request.url.path} (try /, /sparql, /queries)")
+    return error_response(exc.status_code, exc.detail, dict(exc.headers or {}))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "Internal server error")

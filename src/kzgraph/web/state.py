@@ -1,0 +1,66 @@
+"""What every page family shares: the graph, the limits, the templates, the query workers and a
+cache of pages that depend only on the graph. One `WebState` lives on `app.state.web`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from .protocol import Reply
+from .querypool import QueryPool, Snapshot
+from .resource_pages import local_path
+from .settings import ServeSettings
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+class WebState:
+    def __init__(self, graph, settings: ServeSettings):
+        self.graph = graph
+        self.settings = settings
+        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+        self.templates.env.globals["local_path"] = local_path
+        self.pool: QueryPool | None = None
+        self._cache: dict[str, Any] = {}
+
+    def snapshot(self) -> Snapshot:
+        """The served graphs as N-Quads, for the worker processes to load."""
+        graph = self.graph
+        names = graph.graphs if graph.graphs is not None else [g.value for g in graph.store.named_graphs()]
+        if graph.graphs is None:
+            quads = graph.store.dump(format=ox.RdfFormat.N_QUADS)
+        else:
+            store = graph.store
+            chosen = [q for g in names for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+            quads = ox.serialize(chosen, format=ox.RdfFormat.N_QUADS)
+        return Snapshot(quads, tuple(names))
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.pool = await run_in_threadpool(
+            QueryPool, self.snapshot(), settings.workers, settings.memory_mb, self.graph.catalog.directory
+        )
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    async def call(self, job) -> Reply:
+        """Run a query job in a worker process under the time limit."""
+        return await run_in_threadpool(self.pool.call, job, self.settings.timeout)
+
+    async def cached(self, key: str, make: Callable[[], Any]) -> Any:
+        """`make()` once per key (in a thread: it may be slow), for answers that depend only on the graph."""
+        if key not in self._cache:
+            self._cache[key] = await run_in_threadpool(make)
+        return self._cache[key]
+
+
+def web_state(request: Request) -> WebState:
+    return request.app.state.web
