@@ -220,6 +220,9 @@ def test_the_shapes_hold_the_new_conventions(tmp_path):
                dct:date "1991"^^xsd:gYear ; kz:datePrecision kz:Season ; kz:dateAsStated "autumn 1991" ;
                prov:hadPrimarySource ex:work ; kz:quote "q" .
            ex:claim a kz:Claim ; prov:hadPrimarySource ex:work ; kz:quote "q" .
+           ex:stage a kz:Stage ; kz:keyEvent ex:p ; prov:hadPrimarySource ex:work ; kz:quote "q" .
+           ex:row a kz:ValueGuideline ; kz:labelInPrintedOrder "PPC" ; kz:candidateParty ex:p ;
+               prov:hadPrimarySource ex:work ; kz:quote "q" .
            ex:work a kz:SourceWork ; kz:quote "q" .
            ex:p a kz:PoliticalParty ; prov:hadPrimarySource ex:work ; kz:quote "q" .
         """.replace("@prefix ex:", "@prefix org: <http://www.w3.org/ns/org#> .\n@prefix ex:"),
@@ -230,3 +233,5 @@ def test_the_shapes_hold_the_new_conventions(tmp_path):
     focus = {(v.focus, v.path) for v in report.violations}
     assert any("season-as-year" in f for f, _ in focus)
     assert any("claim" in f and p in ("dct:description", "dct:subject") for f, p in focus)
+    assert any("stage" in f and p == "kz:keyEvent" for f, p in focus)  # a party is no event
+    assert any(v.focus.endswith("row") and "printed order" in str(v) for v in report.violations)
