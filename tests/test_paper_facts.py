@@ -136,8 +136,13 @@ def test_electoral_rules_sit_on_the_laws_that_state_them(paper, graph):
         "election:majilis-1999 kz:threshold ?v",
         "election:majilis-2004 kz:threshold ?v",
         "election:majilis-2012 kz:listSeats ?v",
+        "VALUES ?e { election:majilis-1999 election:majilis-2004 election:majilis-2007"
+        " election:majilis-2012 } ?e kz:seatsTotal|kz:assemblySeats ?v",
     ):
         assert paper.query(f"ASK {{ {stated_on_a_law} }}").value is False, stated_on_a_law
+    seats_total = {row["election"]: row["seats_total"] for row in paper.run("elections")}
+    majilis = [seats_total[ELECTION + f"majilis-{year}"] for year in (1999, 2004, 2007, 2012)]
+    assert majilis == ["77", "77", "107", "107"]  # from the laws' kz:setsMajilisSize
     # ... and election-rules still derives them, saying where each comes from
     rules = {row["year"]: row for row in paper.run("election-rules")}
     for year, rule, value, stated_in in (
