@@ -283,7 +283,11 @@ def election(graph, year: int) -> dict:
             graph.query(
                 f"""SELECT ?threshold ?list ?system (SUM(?seats) AS ?allocated) (SUM(?share) AS ?shares)
                    (COUNT(?r) AS ?results) WHERE {{
-              election:majilis-{year} kz:listSeats ?list ; kz:electoralSystem ?system .
+              election:majilis-{year} kz:electoralSystem ?system .
+              # the election's own list seats, else those of the law it was held under (2012)
+              OPTIONAL {{ election:majilis-{year} kz:listSeats ?own_list }}
+              OPTIONAL {{ election:majilis-{year} kz:heldUnder/kz:setsListSeats ?law_list }}
+              BIND (COALESCE(?own_list, ?law_list) AS ?list)
               OPTIONAL {{ election:majilis-{year} kz:threshold ?threshold }}
               ?r kz:election election:majilis-{year} ; kz:listSeats ?seats ; kz:voteShare ?share }}
             GROUP BY ?threshold ?list ?system"""

@@ -38,7 +38,7 @@ def test_parties_have_founding_dates_as_the_paper_gives_them(paper):
             ("Socialist Party of Kazakhstan", "1991-09-07"),
             ("Party of Democratic Progress of Kazakhstan", "1993-11"),
             ("Social Democratic Party of Kazakhstan", "1990-04/1990-05"),
-            ("People's Congress of Kazakhstan", "1991"),
+            ("People's Congress of Kazakhstan", "1991-09/1991-11"),  # autumn 1991
             ("Nur Otan", "2006"),
             ("Party of Kazakhstan Patriots", "2000"),
         ]

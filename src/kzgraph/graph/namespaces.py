@@ -35,6 +35,8 @@ PREFIXES = {
     "stance": ID + "stance/",
     "figure": ID + "figure/",
     "guideline": ID + "guideline/",
+    "claim": ID + "claim/",
+    "trend": ID + "trend/",
     "src": ID + "source/",
     "statement": ID + "statement/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
