@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, graph_options, open_graph, source_option, write_bytes
+from . import StorePath, echo_text, graph_options, open_graph, source_option, write_bytes
 
 
 @click.command()
@@ -62,7 +62,7 @@ def quickstatements(**graph_args) -> None:
     "--store",
     required=True,
     metavar="DIR",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=StorePath(),
     help="The on-disk store to build or update (a new or empty directory, or an existing store).",
 )
 @click.option("--graph", "graph_iri", metavar="IRI", help="Put the files into this named graph.")
@@ -144,7 +144,7 @@ def _load_progress():
     "--store",
     required=True,
     metavar="DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=StorePath(exists=True),
     help="The on-disk store.",
 )
 def drop(graph_iri: str, store: Path) -> None:
@@ -250,6 +250,7 @@ def export_command(fmt: str | None, output: Path | None, selection: str, **graph
 @click.option(
     "--base-url",
     metavar="URL",
+    callback=lambda ctx, param, value: _base_url(value),
     help="Where `kzgraph serve` answers (https://example.org): adds its SPARQL endpoint and downloads.",
 )
 @graph_options
@@ -266,6 +267,18 @@ def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) 
     from ..publish.export import serialize
 
     write_bytes(serialize(describe_dataset(open_graph(**graph_args).entail().store, base_url), fmt), output)
+
+
+def _base_url(value: str | None) -> str | None:
+    """An absolute http(s) URL, which the description's IRIs are made from."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in ' <>"{}|\\^`'):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL such as https://kzgraph.example.org")
+    return value.strip()
 
 
 @click.command()
