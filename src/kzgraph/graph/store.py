@@ -24,6 +24,7 @@ from .namespaces import (
 )
 from .params import bind, expand_iri
 from .results import QueryResult, SelectResult, from_oxigraph
+from .sparql_errors import explain_syntax_error
 from .sparql_text import bind_values
 
 FORMATS = {
@@ -173,7 +174,7 @@ class Graph:
         try:
             return from_oxigraph(self._execute(sparql, substitutions), limit)
         except SyntaxError as e:
-            error = QueryError(_describe_query_error(str(e), sparql))
+            error = QueryError(explain_syntax_error(sparql, str(e), PREFIXES))
         except (OSError, ValueError, RuntimeError) as e:
             error = QueryError(f"Error executing the SPARQL query: {e}")
         # Raised outside the handler, so that the error keeps no traceback of the engine's frames:
@@ -292,18 +293,6 @@ def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | Non
 def _fold(label: str) -> str:
     """A label's look-up key, as rules/70-label-keys.rq derives kz:labelKey."""
     return " ".join(label.replace("«", '"').replace("»", '"').lower().split())
-
-
-def _describe_query_error(message: str, sparql: str) -> str:
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
-    if not match:
-        return f"SPARQL syntax error: {message}"
-    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
-    what = what.split(", [")[0]  # oxigraph appends long character-class listings
-    lines = sparql.splitlines() or [""]
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret = " " * max(column - 1, 0) + "^"
-    return f"SPARQL syntax error at line {line}, column {column}: {what}\n  {shown}\n  {caret}"
 
 
 def source_layers(store: ox.Store) -> list[str]:
