@@ -125,20 +125,20 @@ def _table(result: SelectResult | AskResult, width: int | None = None) -> str:
 def _fit(natural: list[int], width: int, header: list[str]) -> list[int]:
     """Column widths that fit `width` characters with two-space gaps: the widest columns are
     narrowed to a common cap, so short ones (dates, numbers) stay whole. A column keeps its
-    header's width where they all fit so, else five characters (very many columns may still
+    header's width where they all fit so, else three characters (very many columns may still
     overflow)."""
     budget = width - 2 * (len(natural) - 1)
     if sum(natural) <= budget:
         return natural
     floors = [min(w, max(len(h), 5)) for w, h in zip(natural, header, strict=True)]
     if sum(floors) > budget:
-        floors = [min(w, 5) for w in natural]
+        floors = [min(w, 3) for w in natural]
 
     def capped(cap: int) -> list[int]:
         return [max(min(w, cap), f) for w, f in zip(natural, floors, strict=True)]
 
     cap = max(natural)
-    while cap > 5 and sum(capped(cap)) > budget:
+    while cap > 3 and sum(capped(cap)) > budget:
         cap -= 1
     return capped(cap)
 

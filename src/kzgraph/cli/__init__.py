@@ -17,6 +17,8 @@ from ..errors import KzgraphError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 TABLE_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 RDF_FORMATS = ["ttl", "nt", "jsonld", "rdfxml"]
+DATES_HELP = """Dates are ISO 8601 (EDTF): 1999-01-19, 1999-01 (a month) or 1999 (a year); 1999/.. means
+    1999 or later (in tables: "1999 or later"), ../1999 1999 or earlier, 1999-09/1999-10 a span."""
 
 # command name -> "module:function" in this package
 COMMANDS = {

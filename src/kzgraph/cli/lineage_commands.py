@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import DATES_HELP, YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
 
 
-@click.command()
+@click.command(epilog=DATES_HELP)
 @click.argument("party")
 @graph_options
 @source_option
@@ -17,7 +17,7 @@ from . import YEAR, echo_text, endpoint_options, graph_options, open_graph, sour
 def lineage(party: str, **graph_args) -> None:
     """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
 
-    PARTY is any of the organisation's names (case-insensitive) or its IRI.
+    PARTY is any of the organisation's names (case, spaces, hyphens and quotes aside) or its IRI.
 
     \b
     Example:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from . import (
+    DATES_HELP,
     RDF_FORMATS,
     TABLE_FORMATS,
     echo_text,
@@ -60,8 +61,6 @@ WIDTH_HELP = (
     "Fit the table to this many columns, cutting long cells with '…' (0: never cut)"
     " [default: $COLUMNS, else the terminal's width; no limit when piped]."
 )
-DATES_HELP = """Dates are ISO 8601 (EDTF): 1999-01-19, 1999-01 (a month) or 1999 (a year); 1999/.. means
-    1999 or later (in tables: "1999 or later"), ../1999 1999 or earlier, 1999-09/1999-10 a span."""
 
 
 @click.command(epilog=DATES_HELP)

@@ -64,7 +64,9 @@ def serve(
     try:
         from ..web.app import ServeSettings, run_serve
     except ImportError as e:
-        raise click.ClickException(f"kzgraph serve needs: pip install 'kzgraph[serve]' ({e})") from None
+        raise click.ClickException(
+            f"kzgraph serve needs the serve extra: pip install '.[serve]' in the kzgraph checkout ({e})"
+        ) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
     settings = ServeSettings(
