@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sys
 
 import pyoxigraph as ox
@@ -95,6 +94,8 @@ def table_width(option: int | None = None) -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if sys.stdout.isatty():
+        import shutil
+
         return shutil.get_terminal_size().columns
     return None
 

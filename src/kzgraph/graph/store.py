@@ -24,7 +24,6 @@ from .namespaces import (
 )
 from .params import bind, expand_iri
 from .results import QueryResult, SelectResult, from_oxigraph
-from .sparql_errors import explain_syntax_error
 from .sparql_text import bind_values
 
 FORMATS = {
@@ -174,6 +173,8 @@ class Graph:
         try:
             return from_oxigraph(self._execute(sparql, substitutions), limit)
         except SyntaxError as e:
+            from .sparql_errors import explain_syntax_error  # only when a query fails
+
             error = QueryError(explain_syntax_error(sparql, str(e), PREFIXES))
         except (OSError, ValueError, RuntimeError) as e:
             error = QueryError(f"Error executing the SPARQL query: {e}")
