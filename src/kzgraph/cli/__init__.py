@@ -117,7 +117,7 @@ class StorePath(click.Path):
 
 
 def plural(count: int, word: str) -> str:
-    """ "1 triple", "2 triples", "1,234 graphs"."""
+    """The count with its noun, singular for one: 1 triple, 2 triples, 1,234 graphs."""
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
