@@ -297,4 +297,4 @@ def test_cli_docs_writes_index_html(runner, tmp_path: Path):
     result = runner.invoke(cli, ["docs", "-o", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     page = tmp_path / "site" / "index.html"
-    assert "kzgraph ontology" in page.read_text(encoding="utf-8")
+    assert "kzgraph: ontology of Kazakhstan" in page.read_text(encoding="utf-8")  # its dct:title

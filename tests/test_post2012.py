@@ -345,7 +345,7 @@ def test_quickstatements_export_adal_joining_amanat(runner):
     assert not any(line[0] == line[2] for line in lines)
     # every command cites a web page: the paper alone has none to cite
     assert all("S854" in line for line in lines)
-    assert runner.invoke(cli, ["quickstatements", "--source", "paper"]).output == ""
+    assert runner.invoke(cli, ["quickstatements", "--source", "paper"]).stdout == ""
     assert wikidata_time("2015-08") == "+2015-08-00T00:00:00Z/10"
     assert wikidata_time("2004") == "+2004-00-00T00:00:00Z/9"
     with pytest.raises(ValueError):

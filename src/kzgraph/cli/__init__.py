@@ -17,6 +17,8 @@ from ..errors import KzgraphError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 TABLE_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 RDF_FORMATS = ["ttl", "nt", "jsonld", "rdfxml"]
+DATES_HELP = """Dates are ISO 8601 (EDTF): 1999-01-19, 1999-01 (a month) or 1999 (a year); 1999/.. means
+    1999 or later (in tables: "1999 or later"), ../1999 1999 or earlier, 1999-09/1999-10 a span."""
 
 # command name -> "module:function" in this package
 COMMANDS = {
@@ -47,6 +49,17 @@ class KzgraphGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """As click's, with "did you mean" for a mistyped command name."""
+        name = click.utils.make_str(args[0]) if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS:
             module, function = COMMANDS[name].split(":")
@@ -69,7 +82,43 @@ class KzgraphGroup(click.Group):
         except KzgraphError as e:
             click.echo(f"Error: {e}", err=True)
             sys.exit(1)
+        except OSError as e:  # a file or directory the command was given: say which and why
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {where}{e.strerror or e}", err=True)
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class YearType(click.ParamType):
+    """A year written YYYY, as everywhere in kzgraph; the value stays the string given."""
+
+    name = "YYYY"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if not (len(text) == 4 and text.isascii() and text.isdigit()):
+            self.fail(f"{value!r} is not a year (YYYY)", param, ctx)
+        return text
+
+
+YEAR = YearType()
+
+
+class StorePath(click.Path):
+    """The directory of an on-disk store: never empty (an empty path would be the working directory)."""
+
+    def __init__(self, exists: bool = False):
+        super().__init__(exists=exists, file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("an empty path is not a store directory", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def plural(count: int, word: str) -> str:
+    """The count with its noun, singular for one: 1 triple, 2 triples, 1,234 graphs."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def graph_options(command: Callable) -> Callable:
@@ -79,7 +128,7 @@ def graph_options(command: Callable) -> Callable:
         "--store",
         "store",
         metavar="DIR",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=StorePath(),
         help="Read the on-disk store DIR that `kzgraph load --store DIR` built (nothing is parsed).",
     )(command)
     return click.option(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, graph_options, open_graph, source_option, write_bytes
+from . import StorePath, echo_text, graph_options, open_graph, plural, source_option, write_bytes
 
 
 @click.command()
@@ -33,7 +33,7 @@ def validate(**graph_args) -> None:
         return
     for violation in report.violations:
         click.echo(str(violation))
-    raise click.ClickException(f"{len(report.violations)} SHACL result(s); the data does not conform")
+    raise click.ClickException(f"{plural(len(report.violations), 'SHACL result')}; the data does not conform")
 
 
 @click.command()
@@ -54,6 +54,17 @@ def quickstatements(**graph_args) -> None:
     batch = render(open_graph(**graph_args))
     if batch:
         echo_text(batch)
+        return
+    click.echo(
+        "No lineage link to write: a link is written when both organisations have Wikidata items"
+        " and the event has a web source to cite"
+        + (
+            " (the paper's facts have no web address: drop --source paper)"
+            if graph_args["source"] == "paper"
+            else ""
+        ),
+        err=True,
+    )
 
 
 @click.command("load")
@@ -62,7 +73,7 @@ def quickstatements(**graph_args) -> None:
     "--store",
     required=True,
     metavar="DIR",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=StorePath(),
     help="The on-disk store to build or update (a new or empty directory, or an existing store).",
 )
 @click.option("--graph", "graph_iri", metavar="IRI", help="Put the files into this named graph.")
@@ -99,9 +110,10 @@ def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bu
     for path, graph, triples, seconds in report.files:
         if path in files:
             rate = f", {triples / seconds:,.0f} triples/s" if seconds > 0 else ""
-            done = f"Loaded {triples:,} triples from {path} into <{graph}> in {seconds:.1f} s{rate}"
+            done = f"Loaded {plural(triples, 'triple')} from {path} into <{graph}> in {seconds:.1f} s{rate}"
             click.echo(done, err=True)
-    summary = f"{report.total:,} triples in {len(report.graphs)} graphs ({report.derived:,} derived"
+    graphs = plural(len(report.graphs), "graph")
+    summary = f"{plural(report.total, 'triple')} in {graphs} ({report.derived:,} derived"
     timing = f" in {report.derive_seconds:.1f} s; {time.monotonic() - started:.1f} s in all)"
     click.echo(f"{store}: {summary}{timing}", err=True)
 
@@ -144,7 +156,7 @@ def _load_progress():
     "--store",
     required=True,
     metavar="DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=StorePath(exists=True),
     help="The on-disk store.",
 )
 def drop(graph_iri: str, store: Path) -> None:
@@ -157,7 +169,7 @@ def drop(graph_iri: str, store: Path) -> None:
     from ..graph.persistent import drop as drop_graph
 
     removed = drop_graph(store, graph_iri)
-    click.echo(f"Dropped <{graph_iri}> ({removed:,} triples) from {store}", err=True)
+    click.echo(f"Dropped <{graph_iri}> ({plural(removed, 'triple')}) from {store}", err=True)
 
 
 @click.command()
@@ -198,10 +210,13 @@ def push(
         open_graph(**graph_args), endpoint, update_endpoint=update_endpoint, target=target, timeout=timeout
     )
     for iri, triples in report.graphs.items():
-        click.echo(f"Pushed <{iri}>: {triples:,} triples", err=True)
+        click.echo(f"Pushed <{iri}>: {plural(triples, 'triple')}", err=True)
     via = endpoint if report.method == "graph store" else update_endpoint
     total = sum(report.graphs.values())
-    click.echo(f"{total:,} triples in {len(report.graphs)} graphs to {via} ({report.method})", err=True)
+    click.echo(
+        f"{plural(total, 'triple')} in {plural(len(report.graphs), 'graph')} to {via} ({report.method})",
+        err=True,
+    )
 
 
 EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]
@@ -250,6 +265,7 @@ def export_command(fmt: str | None, output: Path | None, selection: str, **graph
 @click.option(
     "--base-url",
     metavar="URL",
+    callback=lambda ctx, param, value: _base_url(value),
     help="Where `kzgraph serve` answers (https://example.org): adds its SPARQL endpoint and downloads.",
 )
 @graph_options
@@ -266,6 +282,18 @@ def describe(fmt: str, output: Path | None, base_url: str | None, **graph_args) 
     from ..publish.export import serialize
 
     write_bytes(serialize(describe_dataset(open_graph(**graph_args).entail().store, base_url), fmt), output)
+
+
+def _base_url(value: str | None) -> str | None:
+    """An absolute http(s) URL, which the description's IRIs are made from."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in ' <>"{}|\\^`'):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL such as https://kzgraph.example.org")
+    return value.strip()
 
 
 @click.command()

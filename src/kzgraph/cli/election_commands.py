@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
 
 ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 
 
 @click.command()
-@click.option("--year", required=True, metavar="YYYY", help="Year of the election (1999, 2004, 2007...).")
+@click.option("--year", required=True, type=YEAR, help="Year of the election (1999, 2004, 2007...).")
 @click.option(
     "--method",
     type=click.Choice(["hare", "droop", "dhondt", "sainte-lague"]),
@@ -21,7 +21,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
     help="Largest remainder with the Hare or Droop quota, or highest averages (D'Hondt, Sainte-Laguë).",
 )
 @click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
-@click.option("--seats", "seat_count", type=click.IntRange(min=0), help="Allocate this many seats instead.")
+@click.option("--seats", "seat_count", type=click.IntRange(min=1), help="Allocate this many seats instead.")
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
 )
@@ -69,10 +69,8 @@ def seats(
     from ..elections.charts import chart_format, seats_votes_chart, write_chart
     from ..elections.report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
     from ..elections.seats import add_to_store, compare_seats, save_allocation, save_path
-    from ..output import render
+    from ..output import render, table_width
 
-    if not (year.isdigit() and len(year) == 4):
-        raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
     chart_kind = chart_format(chart) if chart is not None else None
     graph = open_graph(**graph_args)
     comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)
@@ -83,7 +81,7 @@ def seats(
         echo_text(render(seat_table(comparison), fmt))
     else:
         echo_text(seat_heading(comparison) + "\n")
-        echo_text(render(seat_table(comparison), "table"))
+        echo_text(render(seat_table(comparison), "table", width=table_width()))
         click.echo(seat_verdict(comparison))
         for note in comparison.notes:
             click.echo(f"Note: {note}")
@@ -130,7 +128,7 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     from ..elections.charts import chart_format, indices_chart, write_chart
     from ..elections.model import party_list_elections
     from ..elections.report import bounds_note, indices_document, indices_table, indices_text_table
-    from ..output import render
+    from ..output import render, table_width
 
     chart_kind = chart_format(chart) if chart is not None else None
     elections = party_list_elections(open_graph(**graph_args))
@@ -144,7 +142,7 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     elif fmt != "table":
         echo_text(render(indices_table(elections), fmt))
     else:
-        echo_text(render(indices_text_table(elections), "table"))
+        echo_text(render(indices_text_table(elections), "table", width=table_width()))
         for election in elections:
             click.echo(f"{election.year}: {bounds_note(election, election.indices())}")
     if chart is not None and chart_kind is not None:

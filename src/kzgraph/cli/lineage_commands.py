@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import DATES_HELP, YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
 
 
-@click.command()
+@click.command(epilog=DATES_HELP)
 @click.argument("party")
 @graph_options
 @source_option
@@ -17,7 +17,7 @@ from . import echo_text, endpoint_options, graph_options, open_graph, source_opt
 def lineage(party: str, **graph_args) -> None:
     """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
 
-    PARTY is any of the organisation's names (case-insensitive) or its IRI.
+    PARTY is any of the organisation's names (case, spaces, hyphens and quotes aside) or its IRI.
 
     \b
     Example:
@@ -70,8 +70,8 @@ def stats(fmt: str, **graph_args) -> None:
     help="Write the page to this file.",
 )
 @click.option("--party", metavar="NAME", help="Draw only this party's lineage (ancestors and descendants).")
-@click.option("--from", "start", type=int, metavar="YEAR", help="Draw only organisations active from YEAR.")
-@click.option("--to", "end", type=int, metavar="YEAR", help="Draw only organisations active up to YEAR.")
+@click.option("--from", "start", type=YEAR, help="Draw only organisations active from this year.")
+@click.option("--to", "end", type=YEAR, help="Draw only organisations active up to this year.")
 @click.option(
     "--charts/--no-charts",
     default=True,
@@ -85,8 +85,8 @@ def stats(fmt: str, **graph_args) -> None:
 def viz(
     output: Path,
     party: str | None,
-    start: int | None,
-    end: int | None,
+    start: str | None,
+    end: str | None,
     charts: bool,
     open_page: bool,
     **graph_args,
@@ -104,12 +104,15 @@ def viz(
     """
     from ..lineage.viz import lineage_page
 
-    if start is not None and end is not None and start > end:
+    first, last = (int(y) if y is not None else None for y in (start, end))
+    if first is not None and last is not None and first > last:
         raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")
-    network = lineage_page(open_graph(**graph_args), party=party, start=start, end=end, charts=charts)
+    network = lineage_page(open_graph(**graph_args), party=party, start=first, end=last, charts=charts)
     path = network.write_html(output)
     click.echo(f"Wrote {path} ({len(network.nodes)} organisations, {len(network.edges)} links)", err=True)
     if open_page:
         import webbrowser
 
-        webbrowser.open(path.resolve().as_uri())
+        uri = path.resolve().as_uri()
+        if not webbrowser.open(uri):
+            click.echo(f"No web browser found to open the page: open {uri} yourself", err=True)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from . import (
+    DATES_HELP,
     RDF_FORMATS,
     TABLE_FORMATS,
     echo_text,
@@ -56,7 +57,13 @@ def _param_usage(param) -> str:
     return f"{param.name}=…" if param.required else f"[{param.name}=…]"
 
 
-@click.command()
+WIDTH_HELP = (
+    "Fit the table to this many columns, cutting long cells with '…' (0: never cut)"
+    " [default: $COLUMNS, else the terminal's width; no limit when piped]."
+)
+
+
+@click.command(epilog=DATES_HELP)
 @click.argument("name")
 @click.option(
     "-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter. Repeatable."
@@ -65,15 +72,19 @@ def _param_usage(param) -> str:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(TABLE_FORMATS + RDF_FORMATS),
+    type=click.Choice(TABLE_FORMATS),
     default="table",
     show_default=True,
+    help="Stored queries are SELECTs: a table or a W3C SPARQL results format.",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--width", type=click.IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
 @graph_options
 @source_option
 @endpoint_options
-def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph_args) -> None:
+def run(
+    name: str, params: tuple[str, ...], fmt: str, limit: int | None, width: int | None, **graph_args
+) -> None:
     """Run a stored query by name.
 
     \b
@@ -82,14 +93,31 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph
       kzgraph run election-results -p year=2004 --format csv
       kzgraph run successors --param party=Otan --source paper
     """
-    from ..output import render
+    from ..output import render, table_width
 
     values = parse_params(params)
     graph = open_graph(**graph_args)
-    echo_text(render(graph.run(name, limit=limit, **values), fmt))
+    stored = graph.catalog.get(name)
+    result = graph.run(stored, limit=limit, **values)
+    echo_text(render(result, fmt, width=table_width(width)))
+    years = [p.name for p in stored.params if p.type == "year" and p.name in values]
+    if not len(result) and years:
+        click.echo(
+            f"No rows for {', '.join(f'{y}={values[y]}' for y in years)}. {_election_years(graph)}", err=True
+        )
 
 
-@click.command()
+ELECTION_YEARS = """SELECT DISTINCT ?year WHERE {
+  ?result a kz:ElectionResult ; kz:election/kz:isoDate ?date .
+  BIND (SUBSTR(?date, 1, 4) AS ?year) } ORDER BY ?year"""
+
+
+def _election_years(graph) -> str:
+    years = ", ".join(y for y in graph.query(ELECTION_YEARS).column("year") if y)
+    return f"Years with election results: {years} (see: kzgraph run elections)"
+
+
+@click.command(epilog=DATES_HELP)
 @click.argument("sparql", required=False)
 @click.option(
     "-f",
@@ -106,10 +134,13 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph
     help="Output format [default: table for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE].",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--width", type=click.IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
 @graph_options
 @source_option
 @endpoint_options
-def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_args) -> None:
+def query(
+    sparql: str | None, file, fmt: str | None, limit: int | None, width: int | None, **graph_args
+) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); '-' reads stdin.
 
     The kzgraph prefixes (kz:, party:, election:, skos:, org:, ...) are predeclared.
@@ -120,7 +151,7 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_
       kzgraph query -f my.rq --format json
     """
     from ..graph.results import GraphResult
-    from ..output import render
+    from ..output import render, table_width
 
     if file is not None:
         if sparql is not None:
@@ -140,4 +171,4 @@ def query(sparql: str | None, file, fmt: str | None, limit: int | None, **graph_
         raise click.UsageError(f"CONSTRUCT/DESCRIBE results are RDF: use one of {', '.join(RDF_FORMATS)}")
     elif not isinstance(result, GraphResult) and fmt in RDF_FORMATS:
         raise click.UsageError(f"SELECT/ASK results are tables: use one of {', '.join(TABLE_FORMATS)}")
-    echo_text(render(result, fmt))
+    echo_text(render(result, fmt, width=table_width(width)))

@@ -65,7 +65,9 @@ def serve(
         from ..web.server import run_serve
         from ..web.settings import ServeSettings
     except ImportError as e:
-        raise click.ClickException(f"kzgraph serve needs: pip install 'kzgraph[serve]' ({e})") from None
+        raise click.ClickException(
+            f"kzgraph serve needs the serve extra: pip install '.[serve]' in the kzgraph checkout ({e})"
+        ) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
     settings = ServeSettings(

@@ -241,7 +241,7 @@ def _origin(applied: object, in_force: object, source: str | None) -> str:
             in_force = f"{plain_decimal(in_force)}%"
         return "counterfactual; in force: " + ("none stated" if in_force is None else str(in_force))
     if source is None:
-        return "the data states none"
+        return "none stated for this election: see the note below"
     return f"from <{source}>"
 
 

@@ -101,6 +101,56 @@ class SeatComparison:
         return self.election.indices({row.result: row.allocated for row in self.rows})
 
 
+# The thresholds stated before an election: set by a law, or stated for an earlier election.
+THRESHOLDS_BEFORE = """
+SELECT ?where ?date ?limit ?quote WHERE {
+  ?election kz:isoDate ?election_date .
+  { ?where kz:setsThreshold ?limit ; dct:date ?date }
+  UNION
+  { ?where a kz:Election ; kz:threshold ?limit ; kz:isoDate ?date .
+    OPTIONAL { ?where kz:quote ?quote FILTER (REGEX(?quote, "[0-9]+ ?% [^.]*threshold", "i")) } }
+  FILTER (STR(?date) < STR(?election_date))
+}
+ORDER BY DESC(STR(?date)) ?where ?quote
+"""
+
+
+def _whose(graph: Graph) -> str:
+    from ..graph.store import SOURCES
+
+    return "The paper" if graph.graphs == SOURCES["paper"] else "The data"
+
+
+def _last_stated_threshold(graph: Graph, election: Election) -> str:
+    """Where the graph last states a threshold before `election`: the latest law that sets one
+    and the latest election it is stated for, with the words that state it."""
+    rows = graph.query(THRESHOLDS_BEFORE, {"election": ox.NamedNode(election.iri)}).dicts()
+    is_election = {r["where"]: _is_election(graph, r["where"]) for r in rows}
+    laws = [r for r in rows if not is_election[r["where"]]]
+    elections = [r for r in rows if is_election[r["where"]]]
+    found = []
+    for row in laws[:1] + elections[:1]:
+        limit = f"{Decimal(row['limit']).normalize():f}%"
+        where = _short(row["where"])
+        if row["quote"]:
+            sentence = next(s for s in row["quote"].split(". ") if "threshold" in s.lower()).rstrip(".")
+            found.append(f'{limit} for {where} ("{sentence}")')
+        else:
+            found.append(f"{limit} by {where} of {row['date']}")
+    return f"; it last states one in {' and '.join(found)}" if found else ""
+
+
+def _is_election(graph: Graph, iri: str) -> bool:
+    return bool(graph.query("ASK { ?where a kz:Election }", {"where": ox.NamedNode(iri)}))
+
+
+def _short(iri: str) -> str:
+    for prefix, base in PREFIXES.items():
+        if iri.startswith(base) and "/" not in iri[len(base) :]:
+            return f"{prefix}:{iri[len(base) :]}"
+    return f"<{iri}>"
+
+
 def compare_seats(
     graph: Graph,
     year: int | str,
@@ -129,9 +179,10 @@ def compare_seats(
     else:
         applied = election.threshold
         if applied is None:
+            last = _last_stated_threshold(graph, election)
             notes.append(
-                "The data states no threshold for this election, so every listed party takes part"
-                " (use --threshold to apply one)."
+                f"{_whose(graph)} states no threshold for this election{last},"
+                " so every listed party takes part (use --threshold to apply one)."
             )
     to_fill = seats if seats is not None else election.list_seats
     if to_fill is None:

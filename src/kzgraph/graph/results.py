@@ -87,6 +87,9 @@ class GraphResult:
     def __len__(self) -> int:
         return len(self.triples)
 
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
 
 QueryResult = SelectResult | AskResult | GraphResult
 

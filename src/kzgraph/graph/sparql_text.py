@@ -13,7 +13,7 @@ from ..errors import QueryError
 from .namespaces import PREFIXES
 
 # Comments, strings and IRIs are skipped whole when looking for the WHERE group.
-_SKIP = re.compile(
+SKIP = re.compile(
     r"#[^\n]*|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\x00-\x20]*>"
 )
@@ -36,7 +36,7 @@ def bind_values(sparql: str, bindings: Mapping[ox.Variable, ox.Term]) -> str:
     """
     if not bindings:
         return sparql
-    code = _SKIP.sub(_blank, sparql)  # same length, so indices carry over
+    code = SKIP.sub(blank, sparql)  # same length, so indices carry over
     groups = _where_groups(code)
     if not groups:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
@@ -81,11 +81,11 @@ def _closing(code: str, opening: int) -> int:
 
 def with_prefixes(sparql: str) -> str:
     """The query with kzgraph's prefixes declared on its first line (line numbers unchanged)."""
-    declared = {p or "" for p in _DECLARED_PREFIX.findall(_SKIP.sub(_blank, sparql))}
+    declared = {p or "" for p in _DECLARED_PREFIX.findall(SKIP.sub(blank, sparql))}
     missing = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared)
     return f"{missing} {sparql}" if missing else sparql
 
 
-def _blank(match: re.Match) -> str:
+def blank(match: re.Match) -> str:
     text = match.group(0)
     return "<" + " " * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)

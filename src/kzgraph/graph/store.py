@@ -127,7 +127,7 @@ class Graph:
         # The source graphs whose entailments are not materialised yet, in layer order; shared
         # by every view of the store (restrict), since they share its derived graphs.
         self.unentailed = unentailed if unentailed is not None else []
-        self._labels: dict[str, list[ox.NamedNode]] | None = None
+        self._labels: dict[str, list[tuple[ox.NamedNode, str]]] | None = None
 
     def restrict(self, source: str) -> Graph:
         """The same store, queried over one source's graphs only (see SOURCES: "all", "paper")."""
@@ -173,7 +173,9 @@ class Graph:
         try:
             return from_oxigraph(self._execute(sparql, substitutions), limit)
         except SyntaxError as e:
-            error = QueryError(_describe_query_error(str(e), sparql))
+            from .sparql_errors import explain_syntax_error  # only when a query fails
+
+            error = QueryError(explain_syntax_error(sparql, str(e), PREFIXES))
         except (OSError, ValueError, RuntimeError) as e:
             error = QueryError(f"Error executing the SPARQL query: {e}")
         # Raised outside the handler, so that the error keeps no traceback of the engine's frames:
@@ -215,7 +217,7 @@ class Graph:
             if any(self._execute(_LABELLED_ORGANISATION, {ox.Variable("org"): node})):
                 return node
             raise LabelNotFound(f"No organisation has the IRI {iri}")
-        key = _fold(value)
+        key = label_key(value)
         # The derived kz:labelKey makes the look-up one index hit however large the store; the
         # whole label index is read only to suggest close matches.
         # No local keeps the engine's result: if this frame ends up in an error's traceback, a
@@ -224,30 +226,42 @@ class Graph:
             row["org"] for row in self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
         ]
         labels = self._label_index() if not nodes else {}
-        nodes = nodes or labels.get(key, [])
+        nodes = nodes or list(dict.fromkeys(org for org, _ in labels.get(key, [])))
         if len(nodes) == 1:
             return nodes[0]
         if nodes:
             listing = "; ".join(self._describe(n) for n in nodes)
             raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. Use an IRI.')
-        import difflib
-
-        close = difflib.get_close_matches(key, labels, n=5, cutoff=0.6)
-        hint = f" Close matches: {', '.join(self._pref_label(labels[c][0]) for c in close)}." if close else ""
+        hint = self._close_matches(key, labels)
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
 
-    def _label_index(self) -> dict[str, list[ox.NamedNode]]:
+    def _close_matches(self, key: str, labels: dict[str, list[tuple[ox.NamedNode, str]]]) -> str:
+        """' Close matches: "Nur Otan" (People's Democratic Party Nur Otan), ...': each
+        organisation once, with the name of it that matched."""
+        import difflib
+
+        shown: dict[ox.NamedNode, str] = {}
+        for close in difflib.get_close_matches(key, labels, n=8, cutoff=0.6):
+            for org, label in labels[close]:
+                if org not in shown and len(shown) < 5:
+                    preferred = self._pref_label(org)
+                    shown[org] = f'"{label}"' + (f" ({preferred})" if preferred != label else "")
+        return f" Close matches: {', '.join(shown.values())}." if shown else ""
+
+    def _label_index(self) -> dict[str, list[tuple[ox.NamedNode, str]]]:
+        """Every label key with the organisations and labels that give it."""
         if self._labels is None:
-            index: dict[str, list[ox.NamedNode]] = {}
+            index: dict[str, list[tuple[ox.NamedNode, str]]] = {}
             rows = self._execute(
                 """SELECT DISTINCT ?org ?label WHERE {
                      ?org a/rdfs:subClassOf* kz:PoliticalOrganisation ;
-                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }"""
+                          skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }
+                   ORDER BY ?org ?label"""
             )
             for row in rows:
-                nodes = index.setdefault(_fold(row["label"].value), [])
-                if row["org"] not in nodes:
-                    nodes.append(row["org"])
+                entries = index.setdefault(label_key(row["label"].value), [])
+                if all(org != row["org"] for org, _ in entries):
+                    entries.append((row["org"], row["label"].value))
             self._labels = index
         return self._labels
 
@@ -289,21 +303,16 @@ def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | Non
     return SelectResult([result.columns[i] for i in keep], rows[:limit] if truncated else rows, truncated)
 
 
-def _fold(label: str) -> str:
-    """A label's look-up key, as rules/70-label-keys.rq derives kz:labelKey."""
-    return " ".join(label.replace("«", '"').replace("»", '"').lower().split())
+# What a label's look-up key leaves out (ontology/rules/30-label-keys.rq drops the same):
+# white space, hyphens and dashes, quotes and apostrophes.
+LABEL_KEY_DROPS = " \t\n\r\u00a0-\u2010\u2011\u2012\u2013\u2014«»\"\u201c\u201d'\u2019"
+_LABEL_KEY_DROPS = re.compile(f"[{re.escape(LABEL_KEY_DROPS)}]")
 
 
-def _describe_query_error(message: str, sparql: str) -> str:
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
-    if not match:
-        return f"SPARQL syntax error: {message}"
-    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
-    what = what.split(", [")[0]  # oxigraph appends long character-class listings
-    lines = sparql.splitlines() or [""]
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret = " " * max(column - 1, 0) + "^"
-    return f"SPARQL syntax error at line {line}, column {column}: {what}\n  {shown}\n  {caret}"
+def label_key(label: str) -> str:
+    """A label's look-up key, as ontology/rules/30-label-keys.rq derives kz:labelKey:
+    "Nur-Otan", "nur otan" and "NurOtan" all give "nurotan"."""
+    return _LABEL_KEY_DROPS.sub("", label.lower())
 
 
 def source_layers(store: ox.Store) -> list[str]:

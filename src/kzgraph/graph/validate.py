@@ -22,6 +22,9 @@ class Violation:
     message: str
     severity: str
     shape: str
+    component: str = ""  # the SHACL constraint component, e.g. sh:MinCountConstraintComponent
+    value: str = ""  # the offending value, where there is one
+    own_message: bool = False  # the message is the shape's own sh:message, not pySHACL's
 
     def __str__(self) -> str:
         where = f"{self.focus} {self.path}".strip()
@@ -58,9 +61,16 @@ def validate(graph: Graph, shapes: Path | None = None) -> Report:
         _check(_data(graph, lambda g: True), structural, ontology),
         _check(_data(graph, lambda g: g == POST_2012_GRAPH), post_shapes, ontology, advanced=True),
     ]
-    merged = set().union(*(r.violations for r in reports))
-    violations = sorted(merged, key=lambda v: (v.focus, v.path, v.message))
-    return Report(all(r.conforms for r in reports), violations)
+    return Report(all(r.conforms for r in reports), one_per_problem(v for r in reports for v in r.violations))
+
+
+def one_per_problem(violations) -> list[Violation]:
+    """One result per problem: several shapes (and the several checks) may report the same
+    constraint on the same node, path and value; the result with the shape's own message wins."""
+    best: dict[tuple[str, str, str, str], Violation] = {}
+    for v in sorted(violations, key=lambda v: (not v.own_message, v.message)):
+        best.setdefault((v.focus, v.path, v.component, v.value), v)
+    return sorted(best.values(), key=lambda v: (v.focus, v.path, v.message))
 
 
 def _rdflib_graph(quads):
@@ -85,10 +95,10 @@ def _check(data, shapes, ontology, advanced: bool = False) -> Report:
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True, advanced=advanced
     )
-    return Report(bool(conforms), _violations(results))
+    return Report(bool(conforms), one_per_problem(_violations(results, shapes)))
 
 
-def _violations(results) -> list[Violation]:
+def _violations(results, shapes) -> list[Violation]:
     from rdflib.namespace import SH
 
     def short(node) -> str:
@@ -102,13 +112,17 @@ def _violations(results) -> list[Violation]:
 
     found = []
     for result in results.subjects(SH.resultSeverity, None):
+        shape = results.value(result, SH.sourceShape)
         found.append(
             Violation(
                 focus=short(results.value(result, SH.focusNode)),
                 path=short(results.value(result, SH.resultPath)),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 severity=short(results.value(result, SH.resultSeverity)).split("#")[-1],
-                shape=short(results.value(result, SH.sourceShape)),
+                shape=short(shape),
+                component=short(results.value(result, SH.sourceConstraintComponent)),
+                value=short(results.value(result, SH.value)),
+                own_message=shape is not None and shapes.value(shape, SH.message) is not None,
             )
         )
     return sorted(found, key=lambda v: (v.focus, v.path, v.message))

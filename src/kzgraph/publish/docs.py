@@ -26,6 +26,10 @@ def ontology_html(store: ox.Store) -> str:
     ontology = rdflib.Graph().parse(data=export(store, "ttl", "ontology"), format="turtle")
     if len(ontology) == 0:
         raise DocsError("The graph has no ontology to document (no triples in the ontology graph)")
+    # pyLODE heads the page with every title and label of the ontology run together: keep the title.
+    for node in ontology.subjects(rdflib.RDF.type, rdflib.OWL.Ontology):
+        if (node, rdflib.DCTERMS.title, None) in ontology:
+            ontology.remove((node, rdflib.RDFS.label, None))
     try:
         return OntPub(ontology=ontology, sort_subjects=True).make_html()
     except PylodeError as e:
@@ -41,7 +45,9 @@ def _import_pylode():
         from pylode import OntPub
         from pylode.utils import PylodeError
     except ImportError as e:
-        raise DocsError(f"pyLODE is missing ({e}): pip install 'kzgraph[docs]'") from None
+        raise DocsError(
+            f"pyLODE is missing ({e}): pip install '.[docs]' in the kzgraph checkout (README: Dependencies)"
+        ) from None
     root.handlers[:] = handlers
     root.setLevel(level)
     return OntPub, PylodeError

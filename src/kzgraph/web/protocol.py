@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from ..errors import KzgraphError, ParameterError, QueryError, QueryNotFound
 from ..graph.namespaces import PREFIXES
 from ..graph.results import GraphResult, QueryResult, SelectResult, from_oxigraph
+from ..graph.sparql_errors import explain_query, explain_syntax_error
 from .guard import RefusedQuery, SyntaxRefused, UpdateRefused, check_dataset_parameters, check_query
 
 # Result media types in the server's order of preference, with the output.render format of each.
@@ -127,8 +128,10 @@ def answer_query(
         check_dataset_parameters([*default_graph_uris, *named_graph_uris], dataset_graphs)
     except UpdateRefused as e:
         return error_reply(403, str(e))
-    except (RefusedQuery, SyntaxRefused) as e:
+    except RefusedQuery as e:
         return error_reply(400, str(e))
+    except SyntaxRefused as e:
+        return error_reply(400, explain_query(text, PREFIXES, base_iri) or str(e))
     offers = (
         GRAPH_TYPES if plan.form in GRAPH_FORMS else (BOOLEAN_TYPES if plan.form == "ASK" else TABLE_TYPES)
     )
@@ -153,7 +156,7 @@ def answer_query(
         # One triple more than the cap tells whether a graph result was cut (rows carry a flag).
         result = from_oxigraph(raw, None if max_rows is None else max_rows + (plan.form in GRAPH_FORMS))
     except SyntaxError as e:
-        return error_reply(400, f"SPARQL syntax error: {e}")
+        return error_reply(400, explain_syntax_error(text, str(e), PREFIXES))
     except (OSError, ValueError, RuntimeError) as e:
         return error_reply(500, f"Error executing the SPARQL query: {e}")
     return render_reply(result, offers[media_type], max_rows)
