@@ -46,6 +46,15 @@ _LAW_RULES = """SELECT ?law ?threshold ?list_seats ?majilis_size ?identifier WHE
   OPTIONAL { ?law kz:setsMajilisSize ?majilis_size }
   OPTIONAL { ?law eli:id_local ?identifier }
 }"""
+_SAME_BODY_ELECTIONS = """SELECT ?election ?label ?date WHERE {
+  ?this kz:electedBody ?body .
+  ?election a kz:Election ; kz:electedBody ?body ; skos:prefLabel ?label .
+  OPTIONAL { ?election kz:isoDate ?date }
+} ORDER BY ?date ?election"""
+_LIST_ELECTIONS_OF_YEAR = """SELECT (COUNT(DISTINCT ?election) AS ?n) WHERE {
+  ?result a kz:ElectionResult ; kz:election ?election ; kz:voteShare ?share .
+  ?election kz:isoDate ?date FILTER (STRSTARTS(?date, ?year))
+}"""
 _ELECTION_LIST = """SELECT ?election ?label ?date WHERE {
   ?election a kz:Election ; skos:prefLabel ?label . OPTIONAL { ?election kz:isoDate ?date }
 } ORDER BY ?date ?election"""
@@ -154,28 +163,38 @@ def election_extras(graph, iri: str) -> dict:
     from ..elections.report import seat_document, seat_verdict
     from ..elections.seats import compare_seats
 
-    rules = [r for r in rows(graph, "election-rules") if r["election"] == iri]
+    node = {"election": ox.NamedNode(iri)}
+    rules = bound_rows(graph, "election-rules", node)
     seats, chart, verdict = None, None, None
-    if rules and rules[0]["list_seats"] is not None:
-        try:
-            comparison = compare_seats(graph, rules[0]["year"])
-        except KzgraphError:
-            comparison = None  # e.g. two party-list elections in one year: no per-year comparison
-        if comparison is not None and comparison.election.iri == iri:
-            seats = seat_document(comparison)
-            chart = inline_svg(seats_votes_chart(comparison))
-            verdict = seat_verdict(comparison)
-    indices = [r for r in rows(graph, "party-system-indices") if r["election"] == iri]
+    # compare_seats takes a year: only where this is the year's one election with list results
+    if rules and rules[0]["list_seats"] is not None and _alone_in_its_year(graph, rules[0]["year"]):
+        comparison = compare_seats(graph, rules[0]["year"])
+        seats = seat_document(comparison)
+        chart = inline_svg(seats_votes_chart(comparison))
+        verdict = seat_verdict(comparison)
+    indices = bound_rows(graph, "party-system-indices", node)
+    overview = bound_rows(graph, "elections", node)
     return {
         "lists": rows(graph, "election-lists", election=iri),
         "rules": rules[0] if rules else None,
-        "overview": next((r for r in rows(graph, "elections") if r["election"] == iri), None),
+        "overview": overview[0] if overview else None,
         "seats": seats,
         "seat_verdict": verdict,
         "chart": chart,
         "indices": indices[0] if indices else None,
-        "elections": graph.query(_ELECTION_LIST).dicts(),
+        "elections": graph.query(_SAME_BODY_ELECTIONS, {"this": ox.NamedNode(iri)}).dicts(),
     }
+
+
+def _alone_in_its_year(graph, year: str) -> bool:
+    found = graph.query(_LIST_ELECTIONS_OF_YEAR, {"year": ox.Literal(year)}).column("n")
+    return int(found[0]) == 1
+
+
+def bound_rows(graph, name: str, bindings: dict) -> list[dict[str, str | None]]:
+    """A stored query's rows with some of its variables bound (VALUES in each group that uses
+    them), for one resource's rows of a query that has no parameter for it."""
+    return graph.query(graph.catalog.get(name).sparql, bindings).dicts()
 
 
 def stage_extras(graph, iri: str) -> dict:
