@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import KzgraphError, LabelNotFound
-from ..graph.namespaces import ID
 from .protocol import Reply, error_reply
 
 # The page each kind of resource gets, most specific first.
@@ -330,7 +329,6 @@ def _name_eras(lineage, iri: str) -> list[dict]:
                 "ended": org.ended,
                 "has_end": org.has_end,
                 "current": member == iri,
-                "href": "/id/" + member.removeprefix(ID) if member.startswith(ID) else None,
             }
         )
     return eras
