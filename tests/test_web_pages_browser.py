@@ -10,6 +10,7 @@ from serving import running_server
 
 from kzgraph.graph.namespaces import ID
 from kzgraph.web.app import make_app
+from kzgraph.web.display import human_date
 from kzgraph.web.settings import ServeSettings
 
 DRAWN = "window.kzgraph && window.kzgraph.drawn !== null"
@@ -61,6 +62,8 @@ def test_a_reader_goes_from_search_to_the_seats_chart(base_url, graph, tmp_path)
         page.click("#details a.page-link")
         page.wait_for_url(base_url + "/id/" + asar.removeprefix(ID))
         assert page.locator("h1").inner_text() == label_of(graph, asar)
+        founded = next(r["founded"] for r in graph.run("organisations") if r["organisation"] == asar)
+        assert founded and human_date(founded) in page.locator("dl.facts").inner_text()
         row = page.locator("section.results tr", has_text=result["election_label"])
         assert f"{result['vote_share']}%" in row.inner_text()
 
