@@ -315,12 +315,12 @@ def test_get_sparql_without_a_query_describes_the_service(http, base_url):
     service = described.value(predicate=sd.endpoint, object=rdflib.URIRef(base_url + "/sparql"))
     assert (service, rdflib.RDF.type, sd.Service) in described
     browser = http.get("/sparql", headers={"accept": "text/html,*/*;q=0.8"}, follow_redirects=False)
-    assert browser.status_code == 303 and browser.headers["location"] == "/"
+    assert browser.status_code == 303 and browser.headers["location"] == "/editor"
 
 
 def test_an_internal_error_shows_no_traceback(graph):
     with (
-        patch("kzgraph.web.resolve.view", side_effect=RuntimeError("secret detail")),
+        patch("kzgraph.web.pages.view", side_effect=RuntimeError("secret detail")),
         running_server(make_app(graph, SETTINGS)) as url,
     ):
         response = httpx.get(url + f"/id/{OTAN}", headers={"accept": "text/html"})
@@ -408,7 +408,7 @@ def test_resource_page_for_browsers_links_to_other_resources(http, graph):
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<h1>Republican Political Party Otan</h1>" in page.text
     links = {part.split('"')[0] for part in page.text.split('href="')[1:]}
-    assert f"/id/{OTAN}?format=ttl" in links and f"/id/{OTAN}?format=jsonld" in links
+    assert f"/id/{OTAN}.ttl" in links and f"/id/{OTAN}.jsonld" in links
     targets = {link for link in links if link.startswith("/id/") and "?" not in link}
     assert len(targets) > 5
     for target in sorted(targets)[:10]:

@@ -1,4 +1,4 @@
-"""The query page of kzgraph serve in headless Chromium: YASGUI renders, runs a stored query on
+"""The query page of kzgraph serve (/editor) in headless Chromium: YASGUI renders, runs a stored query on
 this server's /sparql, and nothing leaves the machine."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def base_url(graph):
 
 def test_query_page_renders_the_catalog_and_runs_a_query_offline(base_url, graph, tmp_path):
     with launch_chromium(tmp_path / "profile", allow_hosts=("127.0.0.1",)) as browser:
-        page = browser.open(base_url + "/")
+        page = browser.open(base_url + "/editor")
         page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
         titles = page.eval_on_selector_all(".tabsList .tab a > span", "tabs => tabs.map(t => t.textContent)")
         assert titles == [q.title for q in graph.catalog]
@@ -45,7 +45,7 @@ def test_a_parameterised_stored_query_tab_runs_with_its_example(base_url, graph,
     name = "predecessors"
     expected = graph.run(name, party=graph.catalog.get(name).param("party").example)
     with launch_chromium(tmp_path / "profile", allow_hosts=("127.0.0.1",)) as browser:
-        page = browser.open(base_url + "/")
+        page = browser.open(base_url + "/editor")
         page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
         page.click(f"#tab-query-{name}")
         page.wait_for_function(f"window.kzgraphYasgui.getTab().getId() === 'query-{name}'", timeout=10_000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .model import KIND_NAMES, Lineage, Link, link_order
 
 
@@ -34,27 +36,56 @@ def text_tree(lineage: Lineage, iri: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _branches(lineage: Lineage, root: str, labels: dict[str, str], upwards: bool) -> list[str]:
-    lines: list[str] = []
+@dataclass
+class Branch:
+    """One organisation in a lineage tree: the links that tie it to the one above, and its own
+    branches (none where it was shown already: `repeat`)."""
+
+    iri: str
+    links: list[Link]
+    repeat: bool = False
+    branches: list[Branch] = field(default_factory=list)
+
+
+def lineage_branches(lineage: Lineage, root: str, upwards: bool) -> list[Branch]:
+    """The ancestors (`upwards`) or descendants of `root` as a tree; an organisation reached
+    twice is a `repeat` leaf the second time."""
+    labels = lineage.labels()
     seen = {root}
 
-    def walk(iri: str, indent: str) -> None:
+    def walk(iri: str) -> list[Branch]:
         neighbours = set(lineage.graph.predecessors(iri) if upwards else lineage.graph.successors(iri))
         groups = [
             (o, lineage.links_between(o, iri) if upwards else lineage.links_between(iri, o))
             for o in neighbours
         ]
         groups.sort(key=lambda g: (link_order(g[1][0]), g[1][0].date or "", labels[g[0]]))
-        for n, (other, links) in enumerate(groups):
-            last = n == len(groups) - 1
-            how = "; ".join(f"{_phrase(link, upwards)}, {link.date or 'date not stated'}" for link in links)
-            repeat = " (shown above)" if other in seen else ""
-            lines.append(f"{indent}{'└── ' if last else '├── '}{labels[other]}  [{how}]{repeat}")
-            if not repeat:
+        found = []
+        for other, links in groups:
+            branch = Branch(other, links, repeat=other in seen)
+            if not branch.repeat:
                 seen.add(other)
-                walk(other, indent + ("    " if last else "│   "))
+                branch.branches = walk(other)
+            found.append(branch)
+        return found
 
-    walk(root, "  ")
+    return walk(root)
+
+
+def _branches(lineage: Lineage, root: str, labels: dict[str, str], upwards: bool) -> list[str]:
+    lines: list[str] = []
+
+    def draw(branches: list[Branch], indent: str) -> None:
+        for n, branch in enumerate(branches):
+            last = n == len(branches) - 1
+            how = "; ".join(
+                f"{_phrase(link, upwards)}, {link.date or 'date not stated'}" for link in branch.links
+            )
+            repeat = " (shown above)" if branch.repeat else ""
+            lines.append(f"{indent}{'└── ' if last else '├── '}{labels[branch.iri]}  [{how}]{repeat}")
+            draw(branch.branches, indent + ("    " if last else "│   "))
+
+    draw(lineage_branches(lineage, root, upwards), "  ")
     return lines
 
 

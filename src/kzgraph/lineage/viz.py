@@ -10,6 +10,7 @@ script puts into the DOM as text, never as markup.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,10 +70,11 @@ class Stage:
 class LineageNetwork(Network):
     """A pyvis Network with the page around it: title, axis, stages, legend and figures."""
 
-    def __init__(self, page: dict, charts: list[tuple[str, str]] | tuple = ()):
+    def __init__(self, page: dict, charts: list[tuple[str, str]] | tuple = (), nonce: str | None = None):
         super().__init__(height="100%", width="100%", directed=True)
         self.page = page
         self.charts = list(charts)  # (title, inline SVG): drawn into the page, not its JSON data
+        self.nonce = nonce  # a Content-Security-Policy nonce for the inline script and style
 
     def generate_html(self, name: str = "lineage.html", local: bool = True, notebook: bool = False) -> str:
         """The complete page: vis-network and the page script inlined, data as escaped JSON."""
@@ -89,6 +91,7 @@ class LineageNetwork(Network):
             vis_js=vis_js,
             page_js=page_js,
             charts=self.charts,
+            nonce=self.nonce,
             css=(TEMPLATES / "lineage.css").read_text(),
         )
         return self.html
@@ -129,10 +132,13 @@ def lineage_page(
     start: int | None = None,
     end: int | None = None,
     charts: bool = True,
+    href_of: Callable[[str], str | None] | None = None,
+    nonce: str | None = None,
 ) -> LineageNetwork:
     """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of
     years; with `charts`, the election charts (seats against votes, the party system over time)
-    under the figures."""
+    under the figures. `href_of(iri)` gives each organisation a link (its page on a server);
+    `nonce` goes on the inline script and style elements (for a Content-Security-Policy)."""
     lineage = read_lineage(graph)
     focus = None
     if party is not None:
@@ -143,8 +149,15 @@ def lineage_page(
         if not lineage.organisations:
             raise KzgraphError(f"no organisation falls within {start or '...'}-{end or '...'}")
     network = build_network(
-        lineage, stages=load_stages(graph), sources=load_sources(graph), focus=focus, start=start, end=end
+        lineage,
+        stages=load_stages(graph),
+        sources=load_sources(graph),
+        focus=focus,
+        start=start,
+        end=end,
+        href_of=href_of,
     )
+    network.nonce = nonce
     if charts:
         from ..elections.charts import election_charts
 
@@ -161,8 +174,10 @@ def build_network(
     start: int | None = None,
     end: int | None = None,
     layout: Layout | None = None,
+    href_of: Callable[[str], str | None] | None = None,
 ) -> LineageNetwork:
-    """A pyvis network of `lineage` on a time axis, with the page's legend, stages and figures."""
+    """A pyvis network of `lineage` on a time axis, with the page's legend, stages and figures;
+    `href_of(iri)`, where given, is the link each organisation's node and panel lead to."""
     first = start if start is not None else lineage.first_year
     last = end if end is not None else max(lineage.last_year, lineage.present_year or 0)
     names = short_names(lineage)
@@ -179,6 +194,7 @@ def build_network(
         "subtitle": (
             f"{len(lineage.organisations)} organisations and {len(lineage.links)} links on a time axis."
             " Hover for names, dates, elections and sources; click to follow a lineage; drag to move."
+            + (" Double-click an organisation or follow its panel's link to open its page." * bool(href_of))
         ),
         "axis": {
             "first": first,
@@ -236,6 +252,7 @@ def build_network(
                 "results": [r.describe() for r in org.results],
                 "lifeEnd": layout.x(spans[iri][1]) if alive else None,
                 "iri": iri,
+                "href": href_of(iri) if href_of else None,
             },
         )
     labels = lineage.labels()

@@ -16,7 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import downloads, editor, endpoint, queries, resolve
+from . import downloads, editor, endpoint, home, lineage_page, queries, resolve
 from .protocol import TRUNCATED_HEADER
 from .responses import http_error, server_error
 from .settings import ServeSettings
@@ -37,13 +37,18 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
             web.close()
 
     routes = [
-        Route("/", editor.home),
+        Route("/", home.home),
+        Route("/search", home.search),
+        Route("/search-index.json", home.search_index),
+        Route("/lineage", lineage_page.lineage),
+        Route("/editor", editor.home),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/queries", queries.queries_index),
         Route("/queries/{name:str}.{ext:str}", queries.stored_query),
         Route("/queries/{name:str}", queries.stored_query),
         Route("/id/{path:path}", resolve.resource),
         Route("/ontology", resolve.ontology),
+        Route("/ontology.{ext:str}", resolve.ontology),
         Route("/dataset", endpoint.description),
         Route("/.well-known/void", endpoint.description),
         Route("/download/kzgraph.{ext:str}", downloads.download),

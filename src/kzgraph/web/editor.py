@@ -1,4 +1,4 @@
-"""The query page (`/`): YASGUI with the stored queries as tabs and offline autocompletion."""
+"""The query page (`/editor`): YASGUI with the stored queries as tabs and offline autocompletion."""
 
 from __future__ import annotations
 

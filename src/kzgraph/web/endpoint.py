@@ -81,7 +81,7 @@ async def sparql(request: Request) -> Response:
 async def service_description(request: Request) -> Response:
     # A browser that opens /sparql gets the query page; RDF clients get the service description.
     if negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"]) == "text/html":
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse("/editor", status_code=303)
     return await description(request)
 
 

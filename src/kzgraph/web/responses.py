@@ -70,6 +70,13 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def safe_href(href: str | None) -> str | None:
+    """`href` if it may become a link (an http(s) IRI or a path of this site), else None."""
+    if href and (href.startswith("/") or href.split(":", 1)[0].lower() in ("http", "https")):
+        return href
+    return None
+
+
 def script_json(value: object) -> str:
     """JSON safe to put inside a <script type="application/json"> element."""
     return (

@@ -12,9 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from .display import human_date, internal_url, lines, page_href
+from .pagecache import PageCache
 from .protocol import Reply
 from .querypool import QueryPool, Snapshot
 from .resource_pages import local_path
+from .responses import safe_href
 from .settings import ServeSettings
 
 PACKAGE = Path(__file__).resolve().parent
@@ -26,6 +29,10 @@ class WebState:
         self.settings = settings
         self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
         self.templates.env.globals["local_path"] = local_path
+        self.templates.env.globals["url"] = internal_url
+        self.templates.env.globals["safe_href"] = safe_href
+        self.templates.env.filters.update(human_date=human_date, page_href=page_href, lines=lines)
+        self.page_cache = PageCache()
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
 

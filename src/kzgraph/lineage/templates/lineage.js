@@ -258,6 +258,11 @@
     var node = nodes.get(id);
     var info = node.info;
     details.appendChild(el("h2", info.name));
+    if (info.href) {
+      var open = el("a", "Open the page of " + info.name, "page-link");
+      open.href = info.href;
+      details.appendChild(open);
+    }
     var list = el("dl");
     row(list, "Kind", info.kind);
     row(list, "Stance", info.status);
@@ -283,6 +288,10 @@
 
   network.on("click", function (params) {
     highlight(params.nodes.length ? params.nodes[0] : null);
+  });
+  network.on("doubleClick", function (params) {
+    var info = params.nodes.length ? nodes.get(params.nodes[0]).info : null;
+    if (info && info.href) window.location.href = info.href;
   });
   document.getElementById("clear").addEventListener("click", function () {
     network.unselectAll();
