@@ -66,10 +66,10 @@ def invoke(tmp_path: Path, monkeypatch):
     (the server itself is tested in test_serve.py), and no browser is opened."""
     import webbrowser
 
-    import kzgraph.web.app as web_app
+    import kzgraph.web.server as web_server
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(web_app, "run_serve", lambda *args, **kwargs: None)
+    monkeypatch.setattr(web_server, "run_serve", lambda *args, **kwargs: None)
     monkeypatch.setattr(webbrowser, "open", lambda *args, **kwargs: False)
     monkeypatch.delenv("COLUMNS", raising=False)
 
