@@ -9,7 +9,8 @@ parse error, a full disk or a crash leaves DIR exactly as it was. The store must
 memory (about 600 bytes a quad); a larger one is built with the server's own bulk loader and rules
 (bench/README.md, "One billion triples").
 
-    .DIR.kzgraph-staging   the new store being written (removed if the command fails)
+    .DIR.kzgraph-staging   the new store being written (removed if the command fails, or by the
+                           next command to open DIR if the writer was killed)
     .DIR.kzgraph-commit    written just before the swap: its presence means "the staging copy is
                            complete", so an interrupted swap is finished by the next command
     .DIR.kzgraph-old       the previous DIR during the swap
@@ -76,8 +77,8 @@ def is_store(path: Path) -> bool:
 def open_store(path: Path | str) -> Graph:
     """The graph in the on-disk store DIR, opened read-only (several readers may share it)."""
     path = Path(path)
-    if _sibling(path, "commit").exists() or _sibling(path, "old").exists():
-        _recover_if_idle(path)  # a crash interrupted a swap
+    if any(_sibling(path, role).exists() for role in ("commit", "old", "staging")):
+        _recover_if_idle(path)  # a crash interrupted a swap, or killed a writer mid-way
     lock = _lock_file(path, "lock")
     fcntl.flock(lock, fcntl.LOCK_SH)  # waits only while a writer swaps a new version in
     if not is_store(path):
