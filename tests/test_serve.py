@@ -663,3 +663,9 @@ def test_cli_serve_warns_when_listening_beyond_loopback(runner):
         result = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert run.call_args.kwargs["host"] == "0.0.0.0"
     assert "Warning: listening on 0.0.0.0" in result.stderr
+
+
+def test_stored_query_parameters_refuse_non_ascii_digits(http):
+    assert http.get("/queries/election-results.json", params={"year": "2004"}).json()["results"]["bindings"]
+    refused = http.get("/queries/election-results.json", params={"year": "\uff12\uff10\uff10\uff14"})
+    assert refused.status_code == 400 and "digits 0-9" in refused.json()["message"]

@@ -72,6 +72,37 @@ class KzgraphGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _AsciiNumber:
+    """Refuses numbers written with other scripts' digits (full-width 2004 and the like), which
+    int() and float() would take: no value in the data is written so."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.isascii():
+            self.fail(f"{value!r} is not a number written with the digits 0-9", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class Integer(_AsciiNumber, click.types.IntParamType):
+    """click's INT, in ASCII digits."""
+
+
+class IntRange(_AsciiNumber, click.IntRange):
+    """click.IntRange, in ASCII digits."""
+
+
+class FloatRange(_AsciiNumber, click.FloatRange):
+    """click.FloatRange, in ASCII digits."""
+
+
+def year_text(value: str, option: str) -> str:
+    """A YYYY year given on the command line, or a usage error."""
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        raise click.BadParameter(
+            f"{value!r} is not a year (YYYY) written in the digits 0-9", param_hint=option
+        )
+    return value
+
+
 def graph_options(command: Callable) -> Callable:
     """Options that choose what data the command runs on: the bundled data and --load files, or
     an on-disk store (--store). Stack more with source_option and endpoint_options."""
@@ -95,7 +126,7 @@ def endpoint_options(command: Callable) -> Callable:
     """--endpoint/--timeout: run on a remote SPARQL 1.1 endpoint instead of the embedded store."""
     command = click.option(
         "--timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FloatRange(min=0, min_open=True),
         default=30.0,
         show_default=True,
         metavar="SECONDS",

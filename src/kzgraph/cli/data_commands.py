@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, graph_options, open_graph, source_option, write_bytes
+from . import FloatRange, echo_text, graph_options, open_graph, source_option, write_bytes
 
 
 @click.command()
@@ -172,7 +172,7 @@ def drop(graph_iri: str, store: Path) -> None:
     help="SPARQL Update endpoint, used where the server has no Graph Store endpoint (or without --endpoint).",
 )
 @click.option("--graph", "target", metavar="IRI", help="Push all into this graph [default: each to its IRI].")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True)
+@click.option("--timeout", type=FloatRange(min=0, min_open=True), default=120.0, show_default=True)
 @graph_options
 @source_option
 def push(

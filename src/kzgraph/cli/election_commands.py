@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import IntRange, echo_text, endpoint_options, graph_options, open_graph, source_option, year_text
 
 ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 
@@ -21,7 +21,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
     help="Largest remainder with the Hare or Droop quota, or highest averages (D'Hondt, Sainte-Laguë).",
 )
 @click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
-@click.option("--seats", "seat_count", type=click.IntRange(min=0), help="Allocate this many seats instead.")
+@click.option("--seats", "seat_count", type=IntRange(min=0), help="Allocate this many seats instead.")
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
 )
@@ -71,8 +71,7 @@ def seats(
     from ..elections.seats import add_to_store, compare_seats, save_allocation, save_path
     from ..output import render
 
-    if not (year.isdigit() and len(year) == 4):
-        raise click.BadParameter(f"{year!r} is not a year (YYYY)", param_hint="--year")
+    year_text(year, "--year")
     chart_kind = chart_format(chart) if chart is not None else None
     graph = open_graph(**graph_args)
     comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)

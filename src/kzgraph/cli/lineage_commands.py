@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import Integer, echo_text, endpoint_options, graph_options, open_graph, source_option
 
 
 @click.command()
@@ -70,8 +70,12 @@ def stats(fmt: str, **graph_args) -> None:
     help="Write the page to this file.",
 )
 @click.option("--party", metavar="NAME", help="Draw only this party's lineage (ancestors and descendants).")
-@click.option("--from", "start", type=int, metavar="YEAR", help="Draw only organisations active from YEAR.")
-@click.option("--to", "end", type=int, metavar="YEAR", help="Draw only organisations active up to YEAR.")
+@click.option(
+    "--from", "start", type=Integer(), metavar="YEAR", help="Draw only organisations active from YEAR."
+)
+@click.option(
+    "--to", "end", type=Integer(), metavar="YEAR", help="Draw only organisations active up to YEAR."
+)
 @click.option(
     "--charts/--no-charts",
     default=True,

@@ -9,6 +9,7 @@ import click
 from . import (
     RDF_FORMATS,
     TABLE_FORMATS,
+    IntRange,
     echo_text,
     endpoint_options,
     graph_options,
@@ -69,7 +70,7 @@ def _param_usage(param) -> str:
     default="table",
     show_default=True,
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--limit", type=IntRange(min=0), help="Print at most this many rows.")
 @graph_options
 @source_option
 @endpoint_options
@@ -105,7 +106,7 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph
     default=None,
     help="Output format [default: table for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE].",
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--limit", type=IntRange(min=0), help="Print at most this many rows.")
 @graph_options
 @source_option
 @endpoint_options
