@@ -112,6 +112,7 @@ def load(
     graph: str | None = None,
     progress: Callable[[LoadProgress], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    base: str | None = None,
 ) -> LoadReport:
     """Add the bundled data (unless `bundled` is False) and `files` to the store DIR, then derive
     the direct links and entailments again; all of it or, on any error, nothing. `stage` is told
@@ -119,7 +120,8 @@ def load(
 
     Each file replaces the named graph it goes into: `graph` if given, else .../graph/user/<file
     name> (the bundled files replace their own graphs), so loading a file again doesn't duplicate it.
-    Quads of N-Quads and TriG files keep their own graphs.
+    Quads of N-Quads and TriG files keep their own graphs. Relative IRIs in `files` resolve
+    against `base`; without one they are refused.
     """
     sources = bundled_files() if bundled else []
     for item in files:
@@ -135,7 +137,7 @@ def load(
             store.remove_graph(ox.NamedNode(target))
         for file, target in sources:
             before, started = len(store), time.monotonic()
-            _load_file(store, file, target, progress)
+            _load_file(store, file, target, progress, base)
             report.files.append((file, target, len(store) - before, time.monotonic() - started))
         started = time.monotonic()
         if stage:
@@ -179,7 +181,11 @@ def _derive_all(store: ox.Store) -> int:
 
 
 def _load_file(
-    store: ox.Store, file: Path, graph: str, progress: Callable[[LoadProgress], None] | None
+    store: ox.Store,
+    file: Path,
+    graph: str,
+    progress: Callable[[LoadProgress], None] | None,
+    base: str | None,
 ) -> None:
     """Parse one file into the store, reporting progress."""
     count_lines = rdf_format(file) in _LINE_FORMATS
@@ -191,7 +197,7 @@ def _load_file(
         readers.append(_ProgressReader(stream, raw, file, total, count_lines, started, progress))
         return readers[-1]  # type: ignore[return-value]
 
-    load_file(store, file, graph, wrap=wrap if progress else None)
+    load_file(store, file, graph, base=base, wrap=wrap if progress else None)
     if progress:
         lines = readers[0].lines if readers else None
         progress(LoadProgress(file, total, total, lines, time.monotonic() - started, done=True))
