@@ -106,6 +106,7 @@ def year_text(value: str, option: str) -> str:
 def graph_options(command: Callable) -> Callable:
     """Options that choose what data the command runs on: the bundled data and --load files, or
     an on-disk store (--store). Stack more with source_option and endpoint_options."""
+    command = base_option(command)
     command = click.option(
         "--store",
         "store",
@@ -120,6 +121,30 @@ def graph_options(command: Callable) -> Callable:
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD, .gz). Repeatable.",
     )(command)
+
+
+def base_option(command: Callable) -> Callable:
+    """--base IRI: what relative IRIs in the files to load resolve against."""
+    return click.option(
+        "--base",
+        metavar="IRI",
+        callback=_absolute_base,
+        help="Resolve relative IRIs in the files to load against this IRI (without it they are refused).",
+    )(command)
+
+
+def _absolute_base(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..graph.params import expand_iri
+
+    if value is None:
+        return None
+    try:
+        iri = expand_iri(value.strip())
+    except KzgraphError as e:
+        raise click.BadParameter(str(e)) from None
+    if iri is None:
+        raise click.BadParameter(f"{value!r} is not an absolute IRI (e.g. https://example.org/data/)")
+    return iri
 
 
 def endpoint_options(command: Callable) -> Callable:
@@ -156,11 +181,14 @@ def open_graph(
     store: Path | None = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
+    base: str | None = None,
 ):
     """The graph the graph options name: a remote endpoint, an on-disk store, or the bundled data
-    (and --load files) parsed into memory."""
+    (and --load files, relative IRIs resolved against `base`) parsed into memory."""
     if sum(map(bool, (load_files, store, endpoint))) > 1:
         raise click.UsageError("--load, --store and --endpoint each choose the data: give only one")
+    if base is not None and not load_files:
+        raise click.UsageError("--base applies to --load files: give some, or leave it out")
     if endpoint:
         from ..graph.remote import RemoteGraph
 
@@ -172,7 +200,7 @@ def open_graph(
     else:
         from ..graph.store import load
 
-        graph = load(load_files)
+        graph = load(load_files, base=base)
     return graph if source == "all" else graph.restrict(source)
 
 
