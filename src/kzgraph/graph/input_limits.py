@@ -11,10 +11,12 @@ engine has seen the offending part, if it
   `<!ENTITY owl "http://www.w3.org/2002/07/owl#">`) are kept, but the text they add may be at
   most ENTITY_GROWTH times the bytes read plus ENTITY_ALLOWANCE;
 - nests elements deeper than MAX_XML_DEPTH;
-- has a relative IRI (rdf:about, rdf:resource, rdf:ID, rdf:datatype) with no base to resolve
-  it against (no --base and no xml:base around it), or a relative xml:base or namespace IRI
-  (which the engine does not resolve even against a base);
 - is not well-formed XML in UTF-8 (the only encoding the engine reads).
+
+The engine refuses a relative IRI it cannot resolve, but says not where; `unresolvable_iri`
+finds it (a second pass, on that error only): rdf:about, rdf:resource, rdf:ID, rdf:datatype
+with no base (no --base, no xml:base around it), or a relative xml:base or namespace IRI,
+which the engine resolves not even against a base.
 
 The parsers of the other formats have their own bounds; the one a user meets is the longest
 single term (literal, IRI), TOKEN_LIMIT, which `token_overflow_position` locates.
@@ -42,11 +44,19 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class _Refused(Exception):
-    """Raised in an expat handler; read() turns it into a DataLoadError at `position`."""
+    """Raised in an expat handler, with the position expat was at (it moves on before Parse
+    returns)."""
 
-    def __init__(self, message: str, position: tuple[int, int]):
+    def __init__(self, message: str, parser: expat.XMLParserType):
         super().__init__(message)
-        self.position = position
+        self.position = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+
+
+def _parser(namespaces: bool = False) -> expat.XMLParserType:
+    parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" " if namespaces else None)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.ordered_attributes = True
+    return parser
 
 
 class CheckedXml:
@@ -54,17 +64,13 @@ class CheckedXml:
     before handing it on, and raises DataLoadError (file:line:col) at the first thing the
     module docstring lists."""
 
-    def __init__(self, stream: IO[bytes], path: Path | str, base_iri: str | None):
+    def __init__(self, stream: IO[bytes], path: Path | str):
         self.stream, self.path = stream, path
-        self.parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
-        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.buffer_text = True
-        self.parser.ordered_attributes = True
+        self.parser = _parser()
         self.parser.EntityDeclHandler = self._entity
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
-        self.parser.StartNamespaceDeclHandler = self._namespace
-        self.based = [base_iri is not None]  # per open element: is there a base for relative IRIs
+        self.depth = 0
         self.entities = False
         self.text = 0  # characters of text and attribute values, once entities are declared
         self.done = False
@@ -83,56 +89,79 @@ class CheckedXml:
         self.done = not data
         return data
 
-    def _refuse(self, message: str) -> None:
-        """Stop at the construct expat is reading (positions are read in the handler: expat
-        moves on before Parse returns)."""
-        raise _Refused(message, (self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1))
-
     def _entity(self, name, is_parameter, value, base, system_id, public_id, notation) -> None:
         if is_parameter:
-            self._refuse(f"the DOCTYPE declares the parameter entity %{name};")
+            raise _Refused(f"the DOCTYPE declares the parameter entity %{name};", self.parser)
         if value is None:
-            self._refuse(f"the DOCTYPE declares the external entity &{name}; (no other file is read)")
+            raise _Refused(
+                f"the DOCTYPE declares the external entity &{name}; (no other file is read)", self.parser
+            )
         if "&" in value or "<" in value:
-            self._refuse(f"the entity &{name}; holds markup or other entities (only plain text may)")
+            raise _Refused(
+                f"the entity &{name}; holds markup or other entities (only plain text may)", self.parser
+            )
         if not self.entities:
             self.entities = True
+            self.parser.buffer_text = True
             self.parser.CharacterDataHandler = self._characters
 
     def _start(self, name: str, attributes: list[str]) -> None:
-        if len(self.based) > MAX_XML_DEPTH:
-            self._refuse(f"elements nested deeper than {MAX_XML_DEPTH}")
-        based = self.based[-1]
-        pairs = list(zip(attributes[::2], attributes[1::2], strict=True))
-        for key, value in pairs:
-            if key == _XML_BASE:
-                if not _ABSOLUTE_IRI.match(value):
-                    self._refuse(f"relative xml:base {value!r} (the engine resolves only absolute ones)")
-                based = True
-        if not based:
-            for key, value in pairs:
-                if key in _IRI_ATTRIBUTES and (key.endswith(" ID") or not _ABSOLUTE_IRI.match(value)):
-                    self._refuse(
-                        f"relative IRI {value!r} and no base IRI to resolve it against{NO_BASE_HINT}"
-                    )
-        self.based.append(based)
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _Refused(f"elements nested deeper than {MAX_XML_DEPTH}", self.parser)
         if self.entities:
-            self._characters("".join(value for _, value in pairs))
+            self._characters("".join(attributes[1::2]))
 
     def _end(self, name: str) -> None:
-        self.based.pop()
-
-    def _namespace(self, prefix: str | None, uri: str | None) -> None:
-        if uri and not _ABSOLUTE_IRI.match(uri):
-            self._refuse(f"relative namespace IRI {uri!r} (the engine resolves only absolute ones)")
+        self.depth -= 1
 
     def _characters(self, data: str) -> None:
         self.text += len(data)
         if self.text > ENTITY_GROWTH * self.parser.CurrentByteIndex + ENTITY_ALLOWANCE:
-            self._refuse(
+            raise _Refused(
                 f"entity references expand the text to more than {ENTITY_GROWTH}x the file"
-                f" (+{ENTITY_ALLOWANCE >> 20} MiB); write their text in their place"
+                f" (+{ENTITY_ALLOWANCE >> 20} MiB); write their text in their place",
+                self.parser,
             )
+
+
+def unresolvable_iri(stream: IO[bytes], base_iri: str | None) -> tuple[str, int, int] | None:
+    """The first IRI of an RDF/XML document that the engine cannot resolve against `base_iri`
+    (see the module docstring), as (message, line, column); None if there is none."""
+    parser = _parser(namespaces=True)
+    based = [base_iri is not None]  # per open element: is there a base for relative IRIs
+
+    def start(name: str, attributes: list[str]) -> None:
+        here = based[-1]
+        pairs = list(zip(attributes[::2], attributes[1::2], strict=True))
+        for key, value in pairs:
+            if key == _XML_BASE:
+                if not _ABSOLUTE_IRI.match(value):
+                    raise _Refused(
+                        f"relative xml:base {value!r} (the engine resolves only absolute ones)", parser
+                    )
+                here = True
+        for key, value in pairs if not here else ():
+            if key in _IRI_ATTRIBUTES and (key.endswith(" ID") or not _ABSOLUTE_IRI.match(value)):
+                raise _Refused(
+                    f"relative IRI {value!r} and no base IRI to resolve it against{NO_BASE_HINT}", parser
+                )
+        based.append(here)
+
+    def namespace(prefix: str | None, uri: str | None) -> None:
+        if uri and not _ABSOLUTE_IRI.match(uri):
+            raise _Refused(f"relative namespace IRI {uri!r} (the engine resolves only absolute ones)", parser)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: based.pop()
+    parser.StartNamespaceDeclHandler = namespace
+    try:
+        parser.ParseFile(stream)
+    except _Refused as e:
+        return (str(e), *e.position)
+    except expat.ExpatError:
+        pass
+    return None
 
 
 def token_overflow_position(stream: IO[bytes], offset: int) -> tuple[int, int]:

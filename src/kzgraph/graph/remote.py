@@ -94,7 +94,7 @@ class RemoteGraph(Graph):
             if media in _RDF_TYPES:
                 fmt, content = _RDF_TYPES[media], response.content
                 if fmt is ox.RdfFormat.RDF_XML:  # the same checks as a user's file (input_limits)
-                    content = CheckedXml(io.BytesIO(content), self.endpoint, self.endpoint)
+                    content = CheckedXml(io.BytesIO(content), self.endpoint)
                 quads = ox.parse(content, format=fmt, base_iri=self.endpoint)
                 return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         except (SyntaxError, DataLoadError) as e:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..errors import AmbiguousLabel, DataLoadError, LabelNotFound, ParameterError, QueryError
 from ..resources import DATA_DIR, ENTAILMENT_RULES_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
 from .catalog import Catalog, StoredQuery
-from .input_limits import NO_BASE_HINT, TOKEN_LIMIT, CheckedXml, token_overflow_position
+from .input_limits import NO_BASE_HINT, TOKEN_LIMIT, CheckedXml, token_overflow_position, unresolvable_iri
 from .namespaces import (
     DERIVED_GRAPH,
     DERIVED_PREFIX,
@@ -101,7 +101,7 @@ def load_file(
     overflow = None
     try:
         with _open(path) as (source, raw):
-            stream = CheckedXml(source, path, base) if fmt is ox.RdfFormat.RDF_XML else source
+            stream = CheckedXml(source, path) if fmt is ox.RdfFormat.RDF_XML else source
             if wrap is not None:
                 stream = wrap(stream, raw)
             try:
@@ -112,6 +112,11 @@ def load_file(
                 overflow = source.tell()
     except SyntaxError as e:
         line, column, message = _syntax_position(e)
+        if fmt is ox.RdfFormat.RDF_XML and line is None:
+            with _open(path) as (stream, _):
+                found = unresolvable_iri(stream, base)
+            if found:
+                raise DataLoadError(str(path), f"RDF_XML refused: {found[0]}", *found[1:]) from None
         if "No scheme found" in message:
             message += _ONLY_ABSOLUTE if fmt in _LINE_FORMATS else NO_BASE_HINT if base is None else ""
         raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
