@@ -11,6 +11,7 @@ engine has seen the offending part, if it
   `<!ENTITY owl "http://www.w3.org/2002/07/owl#">`) are kept, but the text they add may be at
   most ENTITY_GROWTH times the bytes read plus ENTITY_ALLOWANCE;
 - nests elements deeper than MAX_XML_DEPTH;
+- has a tag, comment or other token over TOKEN_LIMIT (text content may be longer);
 - is not well-formed XML in UTF-8 (the only encoding the engine reads).
 
 The engine refuses a relative IRI it cannot resolve, but says not where; `unresolvable_iri`
@@ -36,6 +37,7 @@ MAX_XML_DEPTH = 256
 ENTITY_GROWTH = 4
 ENTITY_ALLOWANCE = 1024 * 1024
 TOKEN_LIMIT = 16 * 1024 * 1024  # pyoxigraph's largest parser buffer (its MemoryError beyond)
+_BLOCK = 64 * 1024  # what CheckedXml reads ahead at least
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns# "
 _XML_BASE = "http://www.w3.org/XML/1998/namespace base"
 _IRI_ATTRIBUTES = {_RDF + name for name in ("about", "resource", "ID", "datatype")}
@@ -73,21 +75,44 @@ class CheckedXml:
         self.depth = 0
         self.entities = False
         self.text = 0  # characters of text and attribute values, once entities are declared
+        self.checked, self.offset = b"", 0  # what expat has read and the engine not yet
+        self.fed = 0
         self.done = False
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        if self.done:
-            return data
+        while not self.done and (size < 0 or len(self.checked) - self.offset < size):
+            self._check(self.stream.read(-1 if size < 0 else self._block()))
+        end = len(self.checked) if size < 0 else self.offset + size
+        data, self.offset = self.checked[self.offset : end], min(end, len(self.checked))
+        return data
+
+    def _block(self) -> int:
+        """How much to read ahead: at least the pending token (see _check), at most a quarter
+        of TOKEN_LIMIT, and no more than takes a pending token one byte past the limit."""
+        pending = self._pending()
+        return max(1, min(max(_BLOCK, pending), TOKEN_LIMIT // 4, TOKEN_LIMIT + 1 - pending))
+
+    def _pending(self) -> int:
+        """Bytes fed to expat that it holds back: the token it is in the middle of."""
+        return self.fed - max(self.parser.CurrentByteIndex, 0)
+
+    def _check(self, block: bytes) -> None:
+        # Expat (before 2.6) scans an unfinished token again with every chunk: blocks grow with
+        # the pending token, so that a long one costs a few passes, not one per chunk.
         try:
-            self.parser.Parse(data, not data)
+            self.parser.Parse(block, not block)
         except expat.ExpatError as e:
             message = f"RDF_XML syntax error: {expat.errors.messages[e.code]}"
             raise DataLoadError(str(self.path), message, e.lineno, e.offset + 1) from None
         except _Refused as e:
             raise DataLoadError(str(self.path), f"RDF_XML refused: {e}", *e.position) from None
-        self.done = not data
-        return data
+        self.fed += len(block)
+        self.checked, self.offset = self.checked[self.offset :] + block, 0
+        self.done = not block
+        if self._pending() > TOKEN_LIMIT:
+            what = f"a single tag, comment or other token runs past {TOKEN_LIMIT >> 20} MiB"
+            line, column = self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1
+            raise DataLoadError(str(self.path), f"RDF_XML refused: {what}", line, column)
 
     def _entity(self, name, is_parameter, value, base, system_id, public_id, notation) -> None:
         if is_parameter:

@@ -139,7 +139,8 @@ def _open(path: Path) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
 def _refuse_overflow(path: Path, fmt: ox.RdfFormat, offset: int) -> None:
     with _open(path) as (stream, _):
         line, column = token_overflow_position(stream, offset)
-    what = f"a single term (literal or IRI) runs past the parser's limit of {TOKEN_LIMIT >> 20} MiB here"
+    limit = f"{TOKEN_LIMIT >> 20} MiB"
+    what = f"a single token (literal, IRI, name or comment) runs past the parser's limit of {limit} here"
     raise DataLoadError(str(path), f"{fmt.name} syntax error: {what}", line, column)
 
 
