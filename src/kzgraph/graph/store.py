@@ -14,7 +14,6 @@ import pyoxigraph as ox
 from ..errors import AmbiguousLabel, DataLoadError, LabelNotFound, ParameterError, QueryError
 from ..resources import DATA_DIR, ENTAILMENT_RULES_DIR, ONTOLOGY_DIR, RULES_DIR, SHAPES_FILE
 from .catalog import Catalog, StoredQuery
-from .input_limits import NO_BASE_HINT, TOKEN_LIMIT, CheckedXml, token_overflow_position, unresolvable_iri
 from .namespaces import (
     DERIVED_GRAPH,
     DERIVED_PREFIX,
@@ -90,6 +89,8 @@ def load_file(
     are refused (never resolved against the file's own path, which would publish it). RDF/XML is
     checked as it is read (input_limits). `wrap(stream, raw_file)` may wrap the decompressed
     stream (progress). DataLoadError names the file, line and column of a syntax error."""
+    from .input_limits import NO_BASE_HINT, CheckedXml, unresolvable_iri  # (start-up: only when parsing)
+
     fmt = rdf_format(path)
     target = store
     if fmt is ox.RdfFormat.JSON_LD and base is None:
@@ -137,6 +138,8 @@ def _open(path: Path) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
 
 
 def _refuse_overflow(path: Path, fmt: ox.RdfFormat, offset: int) -> None:
+    from .input_limits import TOKEN_LIMIT, token_overflow_position
+
     with _open(path) as (stream, _):
         line, column = token_overflow_position(stream, offset)
     limit = f"{TOKEN_LIMIT >> 20} MiB"
@@ -146,6 +149,8 @@ def _refuse_overflow(path: Path, fmt: ox.RdfFormat, offset: int) -> None:
 
 def _refuse_unresolved(path: Path, scratch: ox.Store) -> None:
     """Refuse a JSON-LD file parsed against the marker base if a term took it."""
+    from .input_limits import NO_BASE_HINT
+
     query = f"""SELECT ?term WHERE {{ {{ GRAPH ?g {{ ?term ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?term ?o }} }}
         UNION {{ GRAPH ?g {{ ?s ?p ?term }} }} UNION {{ GRAPH ?term {{ ?s ?p ?o }} }}
         FILTER (isIRI(?term) && STRSTARTS(STR(?term), "{_NO_BASE}")) }} LIMIT 1"""
