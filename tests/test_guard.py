@@ -132,3 +132,71 @@ def test_syntax_errors_say_where():
 )
 def test_the_query_form_is_reported(form):
     assert check(form).form == form.split()[0]
+
+
+def nest(kind: str, depth: int, inner: str = "?s ?p ?o") -> str:
+    """A query nesting `depth` levels of one kind of bracket (plus the WHERE group)."""
+    if kind == "parentheses":
+        return "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * depth + "?o" + ")" * depth + ") }"
+    if kind == "groups":
+        return "SELECT * WHERE " + "{ " * depth + inner + " }" * depth
+    if kind == "sub-selects":
+        return "SELECT * WHERE { " + "{ SELECT * WHERE { " * depth + inner + " } }" * depth + " }"
+    if kind == "exists":
+        return "SELECT * WHERE { ?s ?p ?o " + "FILTER EXISTS { ?s ?p ?o " * depth + " }" * depth + " }"
+    if kind == "optional":
+        return "SELECT * WHERE { " + "OPTIONAL { " * depth + inner + " }" * depth + " }"
+    if kind == "blank nodes":
+        return "SELECT * WHERE { ?s ?p " + "[ ?p " * depth + "?o" + " ]" * depth + " }"
+    raise ValueError(kind)
+
+
+KINDS = ["parentheses", "groups", "sub-selects", "exists", "optional", "blank nodes"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_deeply_nested_queries_are_accepted(kind):
+    # rdflib's recursive grammar used to give up from depth 25 (parentheses), 40 (groups) and
+    # 30 (sub-selects) with "maximum recursion depth exceeded"
+    assert check(nest(kind, 200)).form == "SELECT"
+
+
+def test_nesting_up_to_the_limit_is_accepted_and_beyond_it_refused():
+    from kzgraph.web.guard import MAX_NESTING
+
+    assert check(nest("groups", MAX_NESTING)).form == "SELECT"
+    with pytest.raises(RefusedQuery, match=f"deeper than {MAX_NESTING} levels"):
+        check(nest("groups", MAX_NESTING + 1))
+    with pytest.raises(RefusedQuery, match="deeper than"):
+        check(nest("parentheses", 100_000))
+
+
+def test_brackets_in_strings_iris_and_comments_do_not_count():
+    text = 'SELECT * WHERE { BIND("' + "(" * 1000 + '" AS ?x) ?s <http://e/((([[[> ?o } # ' + "[" * 1000
+    assert check(text).form == "SELECT"
+
+
+def test_deep_nesting_does_not_weaken_any_refusal():
+    with pytest.raises(RefusedQuery, match="SERVICE is not allowed"):
+        check(nest("groups", 200, f"SERVICE {REMOTE} {{ ?s ?p ?o }}"))
+    with pytest.raises(RefusedQuery, match="SERVICE is not allowed"):
+        check(nest("sub-selects", 200, f"SERVICE {REMOTE} {{ ?s ?p ?o }}"))
+    with pytest.raises(UpdateRefused):
+        check("DELETE { ?s ?p ?o } WHERE " + "{ " * 200 + "?s ?p ?o" + " }" * 200)
+    with pytest.raises(RefusedQuery, match="file:///etc/passwd"):
+        check(nest("groups", 200).replace("SELECT * WHERE", "SELECT * FROM <file:///etc/passwd> WHERE"))
+    with pytest.raises(SyntaxRefused):
+        check(nest("groups", 200, "?s ?p"))
+
+
+def test_the_engine_runs_what_the_guard_accepts_at_the_limit():
+    from kzgraph.web.guard import MAX_NESTING
+
+    # a sub-select is two levels: { SELECT * WHERE { ... } }
+    for kind, depth in (
+        ("groups", MAX_NESTING),
+        ("sub-selects", MAX_NESTING // 2 - 1),
+        ("parentheses", MAX_NESTING - 2),
+    ):
+        plan = check(nest(kind, depth))
+        assert list(ox.Store().query(plan.text)) == []

@@ -89,7 +89,7 @@ def test_cli_missing_file_is_one_line_exit_2(runner, tmp_path):
 
 
 def test_cli_unknown_option_is_one_line_exit_2(runner):
-    result = runner.invoke(cli, ["run", "parties", "--bogus"], prog_name="kzgraph")
+    result = runner.invoke(cli, ["run", "parties", "--bogus-option"], prog_name="kzgraph")
     assert result.exit_code == 2
-    expected = "Error: No such option '--bogus'. (see: kzgraph run --help)"
+    expected = "Error: No such option '--bogus-option'. (see: kzgraph run --help)"
     assert result.output.strip().splitlines() == [expected]

@@ -231,3 +231,34 @@ def test_an_unfinished_staging_copy_is_thrown_away(tmp_path):
     )
     assert {q.object.value for q in persistent.open_store(directory).store} == {"http://e/v1", "http://e/v3"}
     assert not staging.exists()
+
+
+def _killed_writer_staging(tmp_path) -> tuple[Path, Path]:
+    """A store and the staging copy a `load --store` left when it was killed (no commit marker)."""
+    directory = tmp_path / "kz.db"
+    persistent.load(
+        directory,
+        bundled=False,
+        files=[write(tmp_path / "a.nt", "<http://e/a> <http://e/p> <http://e/v1> .\n")],
+    )
+    staging = persistent._sibling(directory, "staging")
+    ox.Store.read_only(str(directory)).backup(str(staging))
+    return directory, staging
+
+
+def test_a_killed_writers_staging_copy_is_removed_by_the_next_reader(tmp_path, runner):
+    directory, staging = _killed_writer_staging(tmp_path)
+    result = runner.invoke(cli, ["run", "parties", "--store", str(directory), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert not staging.exists()
+    assert {q.object.value for q in persistent.open_store(directory).store} == {"http://e/v1"}
+
+
+def test_a_running_writers_staging_copy_is_left_alone(tmp_path):
+    import fcntl
+
+    directory, staging = _killed_writer_staging(tmp_path)
+    with open(persistent._sibling(directory, "write"), "a") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # a writer at work: its staging copy is in progress
+        persistent.open_store(directory)
+        assert staging.exists()

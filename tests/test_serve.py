@@ -664,3 +664,20 @@ def test_cli_serve_warns_when_listening_beyond_loopback(runner):
         result = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert run.call_args.kwargs["host"] == "0.0.0.0"
     assert "Warning: listening on 0.0.0.0" in result.stderr
+
+
+def test_stored_query_parameters_refuse_non_ascii_digits(http):
+    assert http.get("/queries/election-results.json", params={"year": "2004"}).json()["results"]["bindings"]
+    refused = http.get("/queries/election-results.json", params={"year": "\uff12\uff10\uff10\uff14"})
+    assert refused.status_code == 400 and "digits 0-9" in refused.json()["message"]
+
+
+def test_deeply_nested_queries_run_and_too_deep_ones_are_refused(http):
+    from kzgraph.web.guard import MAX_NESTING
+
+    deep = "ASK WHERE " + "{ " * 200 + "?s a kz:PoliticalParty" + " }" * 200
+    answer = http.post("/sparql", data={"query": deep}, headers={"accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+    too_deep = "ASK WHERE " + "{ " * (MAX_NESTING + 1) + "?s ?p ?o" + " }" * (MAX_NESTING + 1)
+    refused = http.post("/sparql", data={"query": too_deep})
+    assert refused.status_code == 400 and "deeper than" in refused.json()["message"]

@@ -121,9 +121,32 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+class _AsciiNumber:
+    """Refuses numbers written with other scripts' digits (full-width 2004 and the like), which
+    int() and float() would take: no value in the data is written so."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.isascii():
+            self.fail(f"{value!r} is not a number written with the digits 0-9", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class Integer(_AsciiNumber, click.types.IntParamType):
+    """click's INT, in ASCII digits."""
+
+
+class IntRange(_AsciiNumber, click.IntRange):
+    """click.IntRange, in ASCII digits."""
+
+
+class FloatRange(_AsciiNumber, click.FloatRange):
+    """click.FloatRange, in ASCII digits."""
+
+
 def graph_options(command: Callable) -> Callable:
     """Options that choose what data the command runs on: the bundled data and --load files, or
     an on-disk store (--store). Stack more with source_option and endpoint_options."""
+    command = base_option(command)
     command = click.option(
         "--store",
         "store",
@@ -140,11 +163,35 @@ def graph_options(command: Callable) -> Callable:
     )(command)
 
 
+def base_option(command: Callable) -> Callable:
+    """--base IRI: what relative IRIs in the files to load resolve against."""
+    return click.option(
+        "--base",
+        metavar="IRI",
+        callback=_absolute_base,
+        help="Resolve relative IRIs in the files to load against this IRI (without it they are refused).",
+    )(command)
+
+
+def _absolute_base(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ..graph.params import expand_iri
+
+    if value is None:
+        return None
+    try:
+        iri = expand_iri(value.strip())
+    except KzgraphError as e:
+        raise click.BadParameter(str(e)) from None
+    if iri is None:
+        raise click.BadParameter(f"{value!r} is not an absolute IRI (e.g. https://example.org/data/)")
+    return iri
+
+
 def endpoint_options(command: Callable) -> Callable:
     """--endpoint/--timeout: run on a remote SPARQL 1.1 endpoint instead of the embedded store."""
     command = click.option(
         "--timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FloatRange(min=0, min_open=True),
         default=30.0,
         show_default=True,
         metavar="SECONDS",
@@ -174,11 +221,14 @@ def open_graph(
     store: Path | None = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
+    base: str | None = None,
 ):
     """The graph the graph options name: a remote endpoint, an on-disk store, or the bundled data
-    (and --load files) parsed into memory."""
+    (and --load files, relative IRIs resolved against `base`) parsed into memory."""
     if sum(map(bool, (load_files, store, endpoint))) > 1:
         raise click.UsageError("--load, --store and --endpoint each choose the data: give only one")
+    if base is not None and not load_files:
+        raise click.UsageError("--base applies to --load files: give some, or leave it out")
     if endpoint:
         from ..graph.remote import RemoteGraph
 
@@ -190,7 +240,7 @@ def open_graph(
     else:
         from ..graph.store import load
 
-        graph = load(load_files)
+        graph = load(load_files, base=base)
     return graph if source == "all" else graph.restrict(source)
 
 

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from . import StorePath, echo_text, graph_options, open_graph, plural, source_option, write_bytes
+from . import (
+    FloatRange,
+    StorePath,
+    base_option,
+    echo_text,
+    graph_options,
+    open_graph,
+    plural,
+    source_option,
+    write_bytes,
+)
 
 
 @click.command()
@@ -78,14 +88,17 @@ def quickstatements(**graph_args) -> None:
 )
 @click.option("--graph", "graph_iri", metavar="IRI", help="Put the files into this named graph.")
 @click.option("--bundled/--no-bundled", default=True, show_default=True, help="Reload the bundled data.")
-def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bundled: bool) -> None:
+@base_option
+def load_command(
+    files: tuple[Path, ...], store: Path, graph_iri: str | None, bundled: bool, base: str | None
+) -> None:
     """Load the bundled data and FILES into an on-disk store that the other commands read with
     --store DIR. All or nothing: on any error the store is left as it was.
 
     Each file goes into its own named graph, .../graph/user/FILE-NAME (or --graph IRI), replacing
     what an earlier load put there. The direct links and entailments are derived in memory and the
     result written with the bulk loader, so the store must fit in memory. N-Triples, N-Quads,
-    Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz).
+    Turtle, TriG, RDF/XML, JSON-LD; gzipped too (.nt.gz). Relative IRIs need --base IRI.
 
     \b
     Example:
@@ -103,7 +116,13 @@ def load_command(files: tuple[Path, ...], store: Path, graph_iri: str | None, bu
             raise click.BadParameter("not an absolute IRI", param_hint="--graph")
     started = time.monotonic()
     report = load(
-        store, files, bundled=bundled, graph=graph_iri, progress=_load_progress(), stage=_load_stage()
+        store,
+        files,
+        bundled=bundled,
+        graph=graph_iri,
+        progress=_load_progress(),
+        stage=_load_stage(),
+        base=base,
     )
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)  # the last step's line
@@ -184,7 +203,7 @@ def drop(graph_iri: str, store: Path) -> None:
     help="SPARQL Update endpoint, used where the server has no Graph Store endpoint (or without --endpoint).",
 )
 @click.option("--graph", "target", metavar="IRI", help="Push all into this graph [default: each to its IRI].")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True)
+@click.option("--timeout", type=FloatRange(min=0, min_open=True), default=120.0, show_default=True)
 @graph_options
 @source_option
 def push(

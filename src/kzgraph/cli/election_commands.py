@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import YEAR, IntRange, echo_text, endpoint_options, graph_options, open_graph, source_option
 
 ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 
@@ -21,7 +21,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
     help="Largest remainder with the Hare or Droop quota, or highest averages (D'Hondt, Sainte-Laguë).",
 )
 @click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
-@click.option("--seats", "seat_count", type=click.IntRange(min=1), help="Allocate this many seats instead.")
+@click.option("--seats", "seat_count", type=IntRange(min=1), help="Allocate this many seats instead.")
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
 )

@@ -10,6 +10,7 @@ from . import (
     DATES_HELP,
     RDF_FORMATS,
     TABLE_FORMATS,
+    IntRange,
     echo_text,
     endpoint_options,
     graph_options,
@@ -77,8 +78,8 @@ WIDTH_HELP = (
     show_default=True,
     help="Stored queries are SELECTs: a table or a W3C SPARQL results format.",
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
-@click.option("--width", type=click.IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
+@click.option("--limit", type=IntRange(min=0), help="Print at most this many rows.")
+@click.option("--width", type=IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
 @graph_options
 @source_option
 @endpoint_options
@@ -133,8 +134,8 @@ def _election_years(graph) -> str:
     default=None,
     help="Output format [default: table for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE].",
 )
-@click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
-@click.option("--width", type=click.IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
+@click.option("--limit", type=IntRange(min=0), help="Print at most this many rows.")
+@click.option("--width", type=IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
 @graph_options
 @source_option
 @endpoint_options

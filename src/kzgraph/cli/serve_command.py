@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from . import graph_options, open_graph
+from . import FloatRange, IntRange, graph_options, open_graph
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
     metavar="SECONDS",
@@ -20,23 +20,23 @@ from . import graph_options, open_graph
 )
 @click.option(
     "--max-rows",
-    type=click.IntRange(min=1),
+    type=IntRange(min=1),
     default=10_000,
     show_default=True,
     help="Rows (or triples) in one answer at most; more are cut (header Kzgraph-Truncated).",
 )
 @click.option(
     "--max-body",
-    type=click.IntRange(min=1),
+    type=IntRange(min=1),
     default=1024 * 1024,
     show_default=True,
     metavar="BYTES",
     help="Largest POST body accepted (HTTP 413 beyond).",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Query processes.")
+@click.option("--workers", type=IntRange(min=1), default=2, show_default=True, help="Query processes.")
 @click.option(
     "--memory-limit",
-    type=click.IntRange(min=0),
+    type=IntRange(min=0),
     default=2048,
     show_default=True,
     metavar="MIB",

@@ -85,7 +85,7 @@ def exact(value: Number) -> Fraction:
             if not math.isfinite(value):
                 raise ValueError
             return Fraction(repr(value))
-        if isinstance(value, str):
+        if isinstance(value, str) and value.isascii():  # Decimal() also reads other scripts' digits
             return exact(Decimal(value.strip()))
     except (ArithmeticError, ValueError):
         pass

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import KzgraphError
 from ..graph.namespaces import GRAPH, ID, KZ, PREFIXES
+from ..graph.params import decimal_number
 from .apportionment import METHOD_LABELS, METHODS, Allocation, ApportionmentError, allocate
 from .indices import PartySystemIndices
 from .model import Election, party_list_election
@@ -170,10 +171,11 @@ def compare_seats(
     notes: list[str] = []
     applied: Decimal | None
     if threshold is not None:
-        try:
-            applied = Decimal(str(threshold).strip())
-        except ArithmeticError:
-            raise ApportionmentError(f"threshold {threshold!r} is not a number (per cent)") from None
+        applied = Decimal(threshold) if isinstance(threshold, Decimal | int) else decimal_number(threshold)
+        if applied is None:
+            raise ApportionmentError(
+                f"threshold {threshold!r} is not a number (per cent) written in the digits 0-9"
+            )
         if not applied.is_finite() or not 0 <= applied <= 100:
             raise ApportionmentError(f"threshold {threshold}% is not between 0 and 100")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -13,8 +14,11 @@ from .catalog import Param, StoredQuery
 from .namespaces import PREFIXES
 
 XSD = PREFIXES["xsd"]
-_YEAR = re.compile(r"^-?\d{4}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+# ASCII digits only: \d, int() and Decimal() also take other scripts' digits (full-width 2004), which
+# no literal in the data matches.
+_YEAR = re.compile(r"^-?[0-9]{4}$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
 
 
@@ -28,6 +32,13 @@ def expand_iri(value: str) -> str | None:
     if _IRI_FORBIDDEN.search(value):
         raise ParameterError(f"{value!r} is not a valid IRI")
     return value
+
+
+def decimal_number(value: str) -> Decimal | None:
+    """The number `value` writes as an xsd:decimal does (ASCII digits, an optional sign and
+    point: 5, -0.5, .5), or None."""
+    value = value.strip()
+    return Decimal(value) if _DECIMAL.match(value) else None
 
 
 def to_term(
@@ -44,19 +55,22 @@ def to_term(
         return ox.NamedNode(iri)
     if kind == "year":
         if not _YEAR.match(value.strip()):
-            raise ParameterError(f"Parameter {param.name}: {value!r} is not a year (YYYY)")
+            raise ParameterError(
+                f"Parameter {param.name}: {value!r} is not a year (YYYY) written in the digits 0-9"
+            )
         return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + "gYear"))
     if kind == "integer":
         if not _INTEGER.match(value.strip()):
-            raise ParameterError(f"Parameter {param.name}: {value!r} is not an integer")
+            raise ParameterError(
+                f"Parameter {param.name}: {value!r} is not an integer written in the digits 0-9"
+            )
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "decimal":
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise ParameterError(f"Parameter {param.name}: {value!r} is not a number") from None
+        number = decimal_number(value)
+        if number is None:
+            raise ParameterError(
+                f"Parameter {param.name}: {value!r} is not a number written in the digits 0-9 (e.g. 7.5)"
+            )
         return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "decimal"))
     return ox.Literal(value)
 

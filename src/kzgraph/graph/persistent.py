@@ -9,7 +9,8 @@ parse error, a full disk or a crash leaves DIR exactly as it was. The store must
 memory (about 600 bytes a quad); a larger one is built with the server's own bulk loader and rules
 (bench/README.md, "One billion triples").
 
-    .DIR.kzgraph-staging   the new store being written (removed if the command fails)
+    .DIR.kzgraph-staging   the new store being written (removed if the command fails, or by the
+                           next command to open DIR if the writer was killed)
     .DIR.kzgraph-commit    written just before the swap: its presence means "the staging copy is
                            complete", so an interrupted swap is finished by the next command
     .DIR.kzgraph-old       the previous DIR during the swap
@@ -76,8 +77,8 @@ def is_store(path: Path) -> bool:
 def open_store(path: Path | str) -> Graph:
     """The graph in the on-disk store DIR, opened read-only (several readers may share it)."""
     path = Path(path)
-    if _sibling(path, "commit").exists() or _sibling(path, "old").exists():
-        _recover_if_idle(path)  # a crash interrupted a swap
+    if any(_sibling(path, role).exists() for role in ("commit", "old", "staging")):
+        _recover_if_idle(path)  # a crash interrupted a swap, or killed a writer mid-way
     lock = _lock_file(path, "lock")
     fcntl.flock(lock, fcntl.LOCK_SH)  # waits only while a writer swaps a new version in
     if not is_store(path):
@@ -111,6 +112,7 @@ def load(
     graph: str | None = None,
     progress: Callable[[LoadProgress], None] | None = None,
     stage: Callable[[str], None] | None = None,
+    base: str | None = None,
 ) -> LoadReport:
     """Add the bundled data (unless `bundled` is False) and `files` to the store DIR, then derive
     the direct links and entailments again; all of it or, on any error, nothing. `stage` is told
@@ -118,7 +120,8 @@ def load(
 
     Each file replaces the named graph it goes into: `graph` if given, else .../graph/user/<file
     name> (the bundled files replace their own graphs), so loading a file again doesn't duplicate it.
-    Quads of N-Quads and TriG files keep their own graphs.
+    Quads of N-Quads and TriG files keep their own graphs. Relative IRIs in `files` resolve
+    against `base`; without one they are refused.
     """
     sources = bundled_files() if bundled else []
     for item in files:
@@ -134,7 +137,7 @@ def load(
             store.remove_graph(ox.NamedNode(target))
         for file, target in sources:
             before, started = len(store), time.monotonic()
-            _load_file(store, file, target, progress)
+            _load_file(store, file, target, progress, base)
             report.files.append((file, target, len(store) - before, time.monotonic() - started))
         started = time.monotonic()
         if stage:
@@ -178,7 +181,11 @@ def _derive_all(store: ox.Store) -> int:
 
 
 def _load_file(
-    store: ox.Store, file: Path, graph: str, progress: Callable[[LoadProgress], None] | None
+    store: ox.Store,
+    file: Path,
+    graph: str,
+    progress: Callable[[LoadProgress], None] | None,
+    base: str | None,
 ) -> None:
     """Parse one file into the store, reporting progress."""
     count_lines = rdf_format(file) in _LINE_FORMATS
@@ -190,7 +197,7 @@ def _load_file(
         readers.append(_ProgressReader(stream, raw, file, total, count_lines, started, progress))
         return readers[-1]  # type: ignore[return-value]
 
-    load_file(store, file, graph, wrap=wrap if progress else None)
+    load_file(store, file, graph, base=base, wrap=wrap if progress else None)
     if progress:
         lines = readers[0].lines if readers else None
         progress(LoadProgress(file, total, total, lines, time.monotonic() - started, done=True))

@@ -12,6 +12,7 @@ INSERT DATA in chunks) where a server has no Graph Store endpoint.
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,8 +22,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from ..errors import EndpointError, ParameterError, QueryError
+from ..errors import DataLoadError, EndpointError, ParameterError, QueryError
 from .catalog import Catalog
+from .input_limits import CheckedXml
 from .sparql_text import bind_values, with_prefixes
 from .store import SOURCES, Graph
 
@@ -90,9 +92,12 @@ class RemoteGraph(Graph):
             if media in _RESULT_TYPES:
                 return ox.parse_query_results(response.content, format=_RESULT_TYPES[media])
             if media in _RDF_TYPES:
-                quads = ox.parse(response.content, format=_RDF_TYPES[media])
+                fmt, content = _RDF_TYPES[media], response.content
+                if fmt is ox.RdfFormat.RDF_XML:  # the same checks as a user's file (input_limits)
+                    content = CheckedXml(io.BytesIO(content), self.endpoint)
+                quads = ox.parse(content, format=fmt, base_iri=self.endpoint)
                 return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        except SyntaxError as e:
+        except (SyntaxError, DataLoadError) as e:
             raise EndpointError(f"{self.endpoint} sent results kzgraph cannot parse ({media}): {e}") from None
         raise EndpointError(f"{self.endpoint} answered with {media or 'no content type'}, not SPARQL results")
 

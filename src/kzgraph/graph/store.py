@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +44,11 @@ SOURCES: dict[str, tuple[str, ...] | None] = {
     "paper": (ONTOLOGY_GRAPH, PAPER_GRAPH, DERIVED_GRAPH),
 }
 _DATASET_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+_LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+_ONLY_ABSOLUTE = " (N-Triples and N-Quads allow only absolute IRIs)"
+# The base a JSON-LD file is parsed against when it has none, to find relative IRIs (.invalid:
+# RFC 2606, never a real host).
+_NO_BASE = "https://no-base.kzgraph.invalid/"
 _SYNTAX_POSITION = re.compile(
     r"^(?:Parser )?error (?:between line|at line|at) (\d+)(?:[: ]column (\d+)| *:(\d+))?"
 )
@@ -75,23 +81,97 @@ def load_file(
     path: Path,
     graph: str,
     *,
+    base: str | None = None,
     wrap: Callable[[IO[bytes], IO[bytes]], IO[bytes]] | None = None,
 ) -> None:
     """Parse one file into `store` with the engine's parser. Triples go into `graph`, quads of
-    dataset formats keep their own graph. `wrap(stream, raw_file)` may wrap the decompressed
+    dataset formats keep their own graph. Relative IRIs resolve against `base`; with none, they
+    are refused (never resolved against the file's own path, which would publish it). RDF/XML is
+    checked as it is read (input_limits). `wrap(stream, raw_file)` may wrap the decompressed
     stream (progress). DataLoadError names the file, line and column of a syntax error."""
+    from .input_limits import NO_BASE_HINT, CheckedXml, unresolvable_iri  # (start-up: only when parsing)
+
     fmt = rdf_format(path)
+    target = store
+    if fmt is ox.RdfFormat.JSON_LD and base is None:
+        # The JSON-LD parser drops what it cannot resolve without a word: resolve against a
+        # marker base in a scratch store, then refuse the file if the marker shows.
+        target, base_iri = ox.Store(), _NO_BASE
+    else:
+        base_iri = base
+    overflow = None
     try:
-        with open(path, "rb") as raw:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix == ".gz" else raw
+        with _open(path) as (source, raw):
+            stream = CheckedXml(source, path) if fmt is ox.RdfFormat.RDF_XML else source
             if wrap is not None:
                 stream = wrap(stream, raw)
-            store.load(stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=ox.NamedNode(graph))
+            try:
+                target.load(stream, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+            except MemoryError as e:
+                if "maximal size" not in str(e):
+                    raise DataLoadError(str(path), f"out of memory while parsing {fmt.name}") from None
+                overflow = source.tell()
     except SyntaxError as e:
         line, column, message = _syntax_position(e)
+        if fmt is ox.RdfFormat.RDF_XML and line is None:
+            with _open(path) as (stream, _):
+                found = unresolvable_iri(stream, base)
+            if found:
+                raise DataLoadError(str(path), f"RDF_XML refused: {found[0]}", *found[1:]) from None
+        if "No scheme found" in message:
+            message += _ONLY_ABSOLUTE if fmt in _LINE_FORMATS else NO_BASE_HINT if base is None else ""
         raise DataLoadError(str(path), f"{fmt.name} syntax error: {message}", line, column) from None
     except (OSError, EOFError, ValueError) as e:
         raise DataLoadError(str(path), str(e)) from None
+    if overflow is not None:
+        _refuse_overflow(path, fmt, overflow)
+    if target is not store:
+        _refuse_unresolved(path, target)
+        store.load(target.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+    """The file's bytes (decompressed if it is gzipped), and the file on disk."""
+    with open(path, "rb") as raw:
+        yield (gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix == ".gz" else raw), raw
+
+
+def _refuse_overflow(path: Path, fmt: ox.RdfFormat, offset: int) -> None:
+    from .input_limits import TOKEN_LIMIT, token_overflow_position
+
+    with _open(path) as (stream, _):
+        line, column = token_overflow_position(stream, offset)
+    limit = f"{TOKEN_LIMIT >> 20} MiB"
+    what = f"a single token (literal, IRI, name or comment) runs past the parser's limit of {limit} here"
+    raise DataLoadError(str(path), f"{fmt.name} syntax error: {what}", line, column)
+
+
+def _refuse_unresolved(path: Path, scratch: ox.Store) -> None:
+    """Refuse a JSON-LD file parsed against the marker base if a term took it."""
+    from .input_limits import NO_BASE_HINT
+
+    query = f"""SELECT ?term WHERE {{ {{ GRAPH ?g {{ ?term ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?term ?o }} }}
+        UNION {{ GRAPH ?g {{ ?s ?p ?term }} }} UNION {{ GRAPH ?term {{ ?s ?p ?o }} }}
+        FILTER (isIRI(?term) && STRSTARTS(STR(?term), "{_NO_BASE}")) }} LIMIT 1"""
+    for row in scratch.query(query):
+        relative = row["term"].value.removeprefix(_NO_BASE)
+        line, column = _first_json_string(path, relative)
+        message = f"JSON_LD syntax error: relative IRI {relative!r} and no base IRI to resolve it against"
+        raise DataLoadError(str(path), message + NO_BASE_HINT, line, column)
+
+
+def _first_json_string(path: Path, value: str) -> tuple[int | None, int | None]:
+    """Where the JSON string `value` first appears in the file (None if it is written otherwise)."""
+    import json
+
+    with _open(path) as (stream, _):
+        text = stream.read().decode("utf-8", errors="replace")
+    found = text.find(json.dumps(value, ensure_ascii=False))
+    if found < 0:
+        return None, None
+    line = text.count("\n", 0, found) + 1
+    return line, found - (text.rfind("\n", 0, found) + 1) + 1
 
 
 def _syntax_position(error: SyntaxError) -> tuple[int | None, int | None, str]:
@@ -104,7 +184,7 @@ def _syntax_position(error: SyntaxError) -> tuple[int | None, int | None, str]:
         line = line or int(match.group(1))
         column = column or int(match.group(2) or match.group(3) or 0)
         text = text[match.end() :].lstrip(" :")
-        text = re.sub(r"^and line \d+ column \d+:\s*", "", text)
+        text = re.sub(r"^(?:and line \d+ column|between columns \d+ and) \d+:\s*", "", text)
     return line, column, text
 
 
@@ -353,9 +433,11 @@ def load(
     *,
     bundled: bool = True,
     store: ox.Store | None = None,
+    base: str | None = None,
 ) -> Graph:
     """Load the bundled ontology and data (and `files`) into a store and derive what the stored
-    queries read (ontology/rules); Graph.entail() adds the rest.
+    queries read (ontology/rules); Graph.entail() adds the rest. Relative IRIs in `files`
+    resolve against `base`; without one they are refused.
 
     Every file is parsed before anything is added, so a syntax error in any of them leaves the
     store as it was. A file may be given with the named graph it goes into as `(path, graph)`;
@@ -374,12 +456,12 @@ def load(
         store = ox.Store()
         bundled_layers = _bundled_into(store) if bundled else set()
         for path, graph in users:
-            load_file(store, path, graph)
+            load_file(store, path, graph, base=base)
         return _derived(store, _changed_layers(store, bundled_layers, users))
     # A given store receives the files only once every one of them has parsed.
     staging = ox.Store() if len(store) else store
     for path, graph in (bundled_files() if bundled else []) + users:
-        load_file(staging, path, graph)
+        load_file(staging, path, graph, base=base)
     if staging is not store:
         store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     return _derived(store, source_layers(store))

@@ -9,14 +9,24 @@ replaced before parsing; rdflib does that, Oxigraph does not. `normalise` replac
 and both parsers get the result (rdflib's grammar is called directly, because its
 `parseQuery` would replace escapes a second time). As a second line, a scan of the tokens
 outside strings, IRIs and comments refuses any SERVICE keyword the parse tree lacks.
+
+rdflib's grammar is recursive (about 40 Python frames per level of brackets, groups or
+sub-queries), so it runs in one thread of its own with a deep stack and, while it parses, a
+recursion limit to match. A scan of the same tokens first refuses nesting deeper than
+MAX_NESTING, which is also what keeps the engine's own recursive parser within its stack
+(pyoxigraph crashes the process from about 5,000 levels).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+import sys
+import threading
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from ..errors import KzgraphError
 
@@ -40,9 +50,14 @@ _TOKENS = re.compile(
     r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
     r"|_:[\w.-]*"
     r"|[\w.-]*:(?:[\w.:%\\-]|\\.)*"
-    r"|(?P<word>[A-Za-z_]\w*)",
+    r"|(?P<word>[A-Za-z_]\w*)"
+    r"|(?P<open>[({\[])|(?P<close>[)}\]])",
     re.S,
 )
+MAX_NESTING = 500  # levels of ( { [ together
+_FRAMES_PER_LEVEL = 60  # rdflib's grammar takes up to about 40
+_PARSER_STACK = 512 * 1024 * 1024  # reserved address space; only what is used is memory
+T = TypeVar("T")
 
 
 class RefusedQuery(KzgraphError):
@@ -117,14 +132,30 @@ def check_dataset_parameters(iris: Collection[str], dataset_graphs: Collection[s
 
 
 def _parse(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
+    normalised = normalise(text)
+    if _nesting(normalised) > MAX_NESTING:
+        raise RefusedQuery(_TOO_DEEP)
+    return _in_parser_thread(_plan, normalised, prefixes, base_iri)
+
+
+_TOO_DEEP = (
+    f"The query nests brackets, groups or sub-queries deeper than {MAX_NESTING} levels,"
+    " the most this endpoint reads"
+)
+
+
+def _plan(normalised: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
     from rdflib.plugins.sparql import parser
 
-    normalised = normalise(text)
     try:
         prologue, query = parser.Query.parse_string(normalised, parse_all=True)
+    except RecursionError:
+        raise RefusedQuery(_TOO_DEEP) from None
     except Exception as query_error:
         try:
             parser.UpdateUnit.parse_string(normalised, parse_all=True)
+        except RecursionError:
+            raise RefusedQuery(_TOO_DEEP) from None
         except Exception:
             raise SyntaxRefused(_syntax_message(query_error)) from None
         raise UpdateRefused(
@@ -163,6 +194,46 @@ def _contains(node: object, name: str) -> bool:
     if isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
         return any(_contains(item, name) for item in node)
     return False
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ( { [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        if match.group("open"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group("close"):
+            depth -= 1
+    return deepest
+
+
+_parser_pool: ThreadPoolExecutor | None = None
+_parser_pool_lock = threading.Lock()
+
+
+def _in_parser_thread(function: Callable[..., T], *args) -> T:
+    """Run `function` in the parser thread: a deep stack, and the recursion limit raised while
+    it runs (the limit is the interpreter's, so it goes back down at once)."""
+    global _parser_pool
+    with _parser_pool_lock:
+        if _parser_pool is None:
+            previous = threading.stack_size(_PARSER_STACK)
+            try:
+                _parser_pool = ThreadPoolExecutor(1, thread_name_prefix="kzgraph-sparql-guard")
+                _parser_pool.submit(int).result()  # starts the thread now, with the deep stack
+            finally:
+                threading.stack_size(previous)
+    return _parser_pool.submit(_with_recursion_limit, function, *args).result()
+
+
+def _with_recursion_limit(function: Callable[..., T], *args) -> T:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, 1000 + _FRAMES_PER_LEVEL * MAX_NESTING))
+    try:
+        return function(*args)
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _has_service_keyword(text: str) -> bool:
