@@ -1,4 +1,5 @@
-"""Real servers for tests, on free loopback ports: `kzgraph serve`'s app on uvicorn in a thread,
+"""Real servers for tests, on free loopback ports: `kzgraph serve`'s app on uvicorn in a thread
+(with the options `kzgraph serve` gives it),
 and the Oxigraph server (`oxigraph serve`) in a process.
 
 with running_server(make_app(graph)) as base_url:
@@ -22,6 +23,8 @@ import httpx
 import pytest
 import uvicorn
 
+from kzgraph.web.server import server_options
+
 
 @contextmanager
 def running_server(app, start_seconds: float = 60.0) -> Iterator[str]:
@@ -30,7 +33,8 @@ def running_server(app, start_seconds: float = 60.0) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_keep_alive=5))
+    options = server_options(app.state.web.settings)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_seconds
