@@ -84,3 +84,51 @@ def running_oxigraph(location: Path, start_seconds: float = 30.0) -> Iterator[st
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+HOSTILE_LINKS = (
+    "javascript:alert(document.domain)",
+    "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E",
+    "vbscript:msgbox",
+)
+HOSTILE_COMMENT = '<script>window.pwned = 1; alert(1)</script><img src="x" onerror="window.pwned = 2">'
+
+
+def hostile_graph(directory: Path):
+    """The bundled graph plus what a hostile file could add: a party whose links are
+    javascript:, data: and vbscript: IRIs, an ontology class with a script in its rdfs:comment,
+    and a stored query (`links`) that lists the links. Built in `directory`."""
+    import shutil as _shutil
+
+    import kzgraph
+    from kzgraph.graph.catalog import Catalog
+    from kzgraph.graph.namespaces import ONTOLOGY_GRAPH
+    from kzgraph.resources import QUERIES_DIR
+
+    links = " , ".join(f"<{iri}>" for iri in HOSTILE_LINKS)
+    data = directory / "hostile.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://w3id.org/kzgraph/id/party/hostile> rdfs:label "Hostile" ; rdfs:seeAlso {links} .\n',
+        encoding="utf-8",
+    )
+    ontology = directory / "hostile-ontology.ttl"
+    comment = HOSTILE_COMMENT.replace('"', '\\"')
+    ontology.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/kzgraph/ontology#Hostile> a owl:Class ;\n"
+        f'  rdfs:label "Hostile" ; rdfs:comment "{comment}" .\n',
+        encoding="utf-8",
+    )
+    queries = directory / "queries"
+    _shutil.copytree(QUERIES_DIR, queries)
+    (queries / "links.rq").write_text(
+        "#+ title: Links of the hostile party\n"
+        "SELECT ?link WHERE { <https://w3id.org/kzgraph/id/party/hostile> rdfs:seeAlso ?link }\n"
+        "ORDER BY ?link\n",
+        encoding="utf-8",
+    )
+    graph = kzgraph.load([data, (ontology, ONTOLOGY_GRAPH)])
+    graph.catalog = Catalog(queries)
+    return graph

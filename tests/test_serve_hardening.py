@@ -5,6 +5,7 @@ queries. Loopback only; every count and time is bounded."""
 from __future__ import annotations
 
 import contextlib
+import re
 import select
 import socket
 import statistics
@@ -13,7 +14,8 @@ import time
 
 import httpx
 import pytest
-from serving import running_server
+from markupsafe import escape
+from serving import HOSTILE_LINKS, hostile_graph, running_server
 
 from kzgraph.web.app import make_app
 from kzgraph.web.settings import ServeSettings
@@ -129,3 +131,73 @@ def test_oversized_headers_are_answered_431(base_url):
             while chunk := sock.recv(65536):
                 reply += chunk
     assert reply.startswith(b"HTTP/1.1 431 ")
+
+
+# -- script from loaded data, security headers -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    graph = hostile_graph(tmp_path_factory.mktemp("hostile"))
+    with running_server(make_app(graph, SETTINGS)) as url:
+        yield url
+
+
+def test_script_iris_from_the_data_are_text_not_links(hostile_url):
+    for path in ("/id/party/hostile", "/queries/links"):
+        page = httpx.get(hostile_url + path, headers={"accept": "text/html"})
+        assert page.status_code == 200, path
+        links = re.findall(r'href="([^"]*)"', page.text)
+        assert links and all(link.startswith(("/", "http://", "https://")) for link in links), links
+        for iri in HOSTILE_LINKS:
+            assert str(escape(iri)) in page.text, (path, iri)  # shown, as text
+
+
+def test_the_ontology_page_is_sanitised(hostile_url):
+    page = httpx.get(hostile_url + "/ontology", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "Hostile" in page.text  # the class is documented
+    lowered = page.text.lower()
+    assert "<script" not in lowered and "onerror" not in lowered and "window.pwned" not in lowered
+    nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"]).group(1)
+    assert re.findall(r"<style nonce=\"([^\"]+)\">", page.text) == [nonce]
+    assert "#pylode" in page.text  # pyLODE's stylesheet came along
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/queries",
+        "/queries/parties",
+        "/queries/parties.csv",
+        "/id/party/otan-1999",
+        "/ontology",
+        "/sparql?query=ASK%7B%7D",
+        "/static/site.css",
+        "/nowhere",
+        "/.well-known/void",
+    ],
+)
+def test_every_response_carries_the_security_headers(base_url, path):
+    response = httpx.get(base_url + path)
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "script-src 'self' 'nonce-" in policy and "frame-ancestors 'none'" in policy
+    assert "default-src 'none'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_each_response_gets_its_own_nonce(base_url):
+    nonces = {httpx.get(base_url + "/").headers["content-security-policy"] for _ in range(3)}
+    assert len(nonces) == 3
+
+
+def test_json_errors_are_never_read_as_html(base_url):
+    response = httpx.get(base_url + "/nowhere<script>alert(1)</script>")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert "<" not in response.text and ">" not in response.text
+    assert "<script>" in response.json()["message"]  # the same message, escaped in JSON

@@ -61,8 +61,10 @@ class Reply:
 
 
 def error_reply(status: int, message: str) -> Reply:
-    """A JSON error document: {"message": ...}."""
-    return Reply(status, "application/json", json.dumps({"message": message}).encode("utf-8"))
+    """A JSON error document: {"message": ...}, with <, > and & escaped, so that no browser can
+    read it as HTML even if it ignores the media type."""
+    body = json.dumps({"message": message}).replace("<", "\\u003c").replace(">", "\\u003e")
+    return Reply(status, "application/json", body.replace("&", "\\u0026").encode("utf-8"))
 
 
 def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:

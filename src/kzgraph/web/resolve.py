@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from ..graph.namespaces import BASE, ID
 from ..publish.export import export, serialize
 from .protocol import FORMAT_TYPES, negotiate
 from .resource_pages import resource_quads, view
 from .responses import RDF_OFFERS, error_response
+from .safety import sanitise_ontology_page
 from .state import web_state
 
 
@@ -50,8 +51,12 @@ async def ontology(request: Request) -> Response:
     if request.query_params.get("format") is None and media_type == "text/html":
         from ..publish.docs import ontology_html
 
-        html = await web.cached("ontology.html", lambda: ontology_html(store))
-        return HTMLResponse(html, headers={"Vary": "Accept"})
+        title, css, body = await web.cached(
+            "ontology.html", lambda: sanitise_ontology_page(ontology_html(store))
+        )
+        return web.templates.TemplateResponse(
+            request, "ontology.html", {"title": title, "css": css, "body": body}, headers={"Vary": "Accept"}
+        )
     fmt = request.query_params.get("format") or (RDF_OFFERS.get(media_type) if media_type else None)
     if fmt not in RDF_OFFERS.values():
         return error_response(406, f"The ontology is available as: text/html, {', '.join(RDF_OFFERS)}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..graph.namespaces import BASE, DERIVED_PREFIX, GRAPH, PREFIXES
+from .safety import safe_href
 
 LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dct"] + "title")
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -114,7 +115,7 @@ class _Labels:
         if isinstance(term, ox.NamedNode):
             label = self.label(term) if term.value.startswith(BASE) else None
             text = label or compact(term.value)
-            return Value(text, local_path(term.value) or term.value, "iri", derived=derived)
+            return Value(text, local_path(term.value) or safe_href(term.value), "iri", derived=derived)
         if isinstance(term, ox.BlankNode):
             return Value(f"_:{term.value}", None, "bnode", derived=derived)
         if isinstance(term, ox.Literal):

@@ -88,4 +88,5 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "Internal server error")
+    # Not passed through the middleware (Starlette answers these outermost): say nosniff here.
+    return error_response(500, "Internal server error", {"X-Content-Type-Options": "nosniff"})

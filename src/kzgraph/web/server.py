@@ -55,8 +55,10 @@ class GuardedH11Protocol(H11Protocol):
         if self.conn.their_state is h11.IDLE:
             pending = self.conn.trailing_data[0]
             if len(pending) + len(data) > MAX_HEAD:
-                self._refuse(431 if b"\n" in pending + data else 414)
-                return
+                head = (pending + data)[: MAX_HEAD + 4]
+                if b"\r\n\r\n" not in head and b"\n\n" not in head:  # a body may follow a whole head
+                    self._refuse(431 if b"\n" in head else 414)
+                    return
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:
             self._disarm_head_deadline()

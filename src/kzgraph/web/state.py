@@ -15,6 +15,8 @@ from starlette.templating import Jinja2Templates
 from .protocol import Reply
 from .querypool import QueryPool, Snapshot
 from .resource_pages import local_path
+from .safety import safe_href
+from .security_headers import csp_nonce
 from .settings import ServeSettings
 
 PACKAGE = Path(__file__).resolve().parent
@@ -24,8 +26,10 @@ class WebState:
     def __init__(self, graph, settings: ServeSettings):
         self.graph = graph
         self.settings = settings
-        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"), context_processors=[csp_nonce])
         self.templates.env.globals["local_path"] = local_path
+        self.templates.env.globals["safe_href"] = safe_href
+        self.templates.env.globals["url"] = internal_url
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
 
@@ -60,6 +64,11 @@ class WebState:
         if key not in self._cache:
             self._cache[key] = await run_in_threadpool(make)
         return self._cache[key]
+
+
+def internal_url(path: str) -> str:
+    """An internal link as pages write it (`url(path)` in templates): on the server, the path."""
+    return path
 
 
 def web_state(request: Request) -> WebState:
