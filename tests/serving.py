@@ -91,12 +91,14 @@ HOSTILE_LINKS = (
     "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E",
     "vbscript:msgbox",
 )
+HOSTILE_INCOMING = 3000
 HOSTILE_COMMENT = '<script>window.pwned = 1; alert(1)</script><img src="x" onerror="window.pwned = 2">'
 
 
 def hostile_graph(directory: Path):
     """The bundled graph plus what a hostile file could add: a party whose links are
-    javascript:, data: and vbscript: IRIs, an ontology class with a script in its rdfs:comment,
+    javascript:, data: and vbscript: IRIs and which HOSTILE_INCOMING resources point at, an
+    ontology class with a script in its rdfs:comment,
     and a stored query (`links`) that lists the links. Built in `directory`."""
     import shutil as _shutil
 
@@ -107,9 +109,13 @@ def hostile_graph(directory: Path):
 
     links = " , ".join(f"<{iri}>" for iri in HOSTILE_LINKS)
     data = directory / "hostile.ttl"
+    spam = "".join(
+        f"<https://w3id.org/kzgraph/id/spam/{i}> rdfs:seeAlso <https://w3id.org/kzgraph/id/party/hostile> .\n"
+        for i in range(HOSTILE_INCOMING)
+    )
     data.write_text(
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        f'<https://w3id.org/kzgraph/id/party/hostile> rdfs:label "Hostile" ; rdfs:seeAlso {links} .\n',
+        f'<https://w3id.org/kzgraph/id/party/hostile> rdfs:label "Hostile" ; rdfs:seeAlso {links} .\n' + spam,
         encoding="utf-8",
     )
     ontology = directory / "hostile-ontology.ttl"

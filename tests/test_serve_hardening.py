@@ -5,22 +5,35 @@ queries. Loopback only; every count and time is bounded."""
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
 import select
 import socket
 import statistics
 import threading
 import time
+from unittest.mock import patch
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 from markupsafe import escape
-from serving import HOSTILE_LINKS, hostile_graph, running_server
+from serving import HOSTILE_INCOMING, HOSTILE_LINKS, hostile_graph, running_server
 
+from kzgraph.cli import cli
 from kzgraph.web.app import make_app
 from kzgraph.web.settings import ServeSettings
 
-SETTINGS = ServeSettings(timeout=2.0, max_rows=1000, workers=2, memory_mb=1024, header_timeout=2.0)
+SETTINGS = ServeSettings(
+    timeout=2.0,
+    max_rows=1000,
+    max_bytes=1_000_000,
+    workers=2,
+    memory_mb=1024,
+    header_timeout=2.0,
+    page_size=500,
+)
 CHEAP = "/queries/parties.json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -148,7 +161,7 @@ def test_script_iris_from_the_data_are_text_not_links(hostile_url):
         page = httpx.get(hostile_url + path, headers={"accept": "text/html"})
         assert page.status_code == 200, path
         links = re.findall(r'href="([^"]*)"', page.text)
-        assert links and all(link.startswith(("/", "http://", "https://")) for link in links), links
+        assert links and all(link.startswith(("/", "?", "http://", "https://")) for link in links), links
         for iri in HOSTILE_LINKS:
             assert str(escape(iri)) in page.text, (path, iri)  # shown, as text
 
@@ -201,3 +214,200 @@ def test_json_errors_are_never_read_as_html(base_url):
     assert response.headers["content-type"] == "application/json"
     assert "<" not in response.text and ">" not in response.text
     assert "<script>" in response.json()["message"]  # the same message, escaped in JSON
+
+
+# -- unbounded answers, clients that never read, slow queries that fill the workers -----------
+
+# ~50 rows of ~150 kB each: 7 MB in one answer, under the row cap.
+WIDE = (
+    "SELECT ?k ?text WHERE { { SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { ?s ?p ?o } } "
+    "VALUES ?k { " + " ".join(str(k) for k in range(50)) + " } BIND (CONCAT(STR(?k), ?all) AS ?text) }"
+)
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return kib / 1024
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/csv", "application/sparql-results+json", "application/sparql-results+xml"]
+)
+def test_an_answer_is_cut_at_the_byte_cap_between_rows(base_url, accept):
+    response = httpx.get(base_url + "/sparql", params={"query": WIDE}, headers={"accept": accept}, timeout=30)
+    assert response.status_code == 200
+    assert len(response.content) <= SETTINGS.max_bytes
+    assert response.headers["kzgraph-truncated"] == f"max-bytes={SETTINGS.max_bytes}"
+    if accept == "text/csv":
+        csv.field_size_limit(SETTINGS.max_bytes)
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert rows[0] == ["k", "text"] and 1 <= len(rows) - 1 < 50
+        assert all(row[1].startswith(row[0]) for row in rows[1:])  # whole rows only
+    elif "json" in accept:
+        assert 1 <= len(response.json()["results"]["bindings"]) < 50  # a valid document
+    else:
+        assert response.text.rstrip().endswith("</sparql>")
+
+
+def test_a_single_row_over_the_cap_leaves_the_header_only(base_url):
+    one = "SELECT (GROUP_CONCAT(?text) AS ?all) WHERE { " + WIDE.removeprefix("SELECT ?k ?text WHERE ") + " }"
+    response = httpx.get(base_url + "/sparql", params={"query": one}, headers={"accept": "text/csv"})
+    assert response.status_code == 200 and response.text.strip() == "all"
+    assert response.headers["kzgraph-truncated"] == f"max-bytes={SETTINGS.max_bytes}"
+
+
+def test_stored_query_downloads_and_resource_rdf_have_the_cap_too(hostile_url):
+    response = httpx.get(hostile_url + "/id/party/hostile", params={"format": "nt"})
+    assert response.status_code == 200
+    assert response.headers["kzgraph-truncated"] == f"max-rows={SETTINGS.max_rows}"
+    assert len(response.text.splitlines()) == SETTINGS.max_rows
+
+
+def test_clients_that_never_read_do_not_grow_the_server(base_url):
+    """12 clients ask for a 7 MB answer and read none of it: the server holds at most a
+    capped answer for each (it used to hold every answer whole, twice)."""
+    target = address(base_url)
+    request = (
+        b"GET /sparql?" + urlencode({"query": WIDE}).encode() + b" HTTP/1.1\r\n"
+        b"Host: x\r\nAccept: text/csv\r\n\r\n"
+    )
+    before = rss_mib()
+    sockets = []
+    try:
+        for _ in range(12):
+            sock = socket.create_connection(target, timeout=5)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.sendall(request)
+            sockets.append(sock)
+        time.sleep(6)  # every answer has been made and is waiting to be sent
+        grown = rss_mib() - before
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert grown < 12 * SETTINGS.max_bytes / 2**20 + 25, f"{grown:.0f} MiB"
+
+
+def test_slow_queries_filling_the_workers_do_not_hold_up_stored_queries(base_url):
+    """8 clients send queries that run into the time limit, over and over, for 6 s."""
+    stop = threading.Event()
+    outcomes = []
+
+    def flood() -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            while not stop.is_set():
+                outcomes.append(http.get("/sparql", params={"query": SLOW}).status_code)
+
+    threads = [threading.Thread(target=flood) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(0.5)
+        measured = cheap_latencies(base_url, 6.0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert {status for status, _ in measured} == {200}
+    assert p99([seconds for _, seconds in measured]) < 1.0
+    assert outcomes and set(outcomes) == {503}  # the flood was stopped by the time limit
+
+
+def test_resource_pages_list_a_page_at_a_time(hostile_url):
+    first = httpx.get(hostile_url + "/id/party/hostile", headers={"accept": "text/html"})
+    assert first.status_code == 200
+    listed = first.text.count('href="/id/spam/')
+    assert listed == SETTINGS.page_size
+    pages = -(-HOSTILE_INCOMING // SETTINGS.page_size)
+    assert f"Page 1 of {pages}" in first.text and 'href="?page=2" rel="next"' in first.text
+    last = httpx.get(
+        hostile_url + "/id/party/hostile", params={"page": pages}, headers={"accept": "text/html"}
+    )
+    assert last.text.count('href="/id/spam/') == HOSTILE_INCOMING - (pages - 1) * SETTINGS.page_size
+    assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
+    for wrong in ("0", "x", "-1"):
+        response = httpx.get(
+            hostile_url + "/id/party/hostile", params={"page": wrong}, headers={"accept": "text/html"}
+        )
+        assert response.status_code == 400
+
+
+# -- small things --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("request_args", [{"params": {"query": ""}}, {"params": {"query": "  \n"}}])
+def test_an_empty_query_is_400_no_query(base_url, request_args):
+    response = httpx.get(base_url + "/sparql", **request_args)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("No query")
+
+
+def test_an_empty_posted_query_is_400_no_query(base_url):
+    response = httpx.post(
+        base_url + "/sparql", content=b"", headers={"content-type": "application/sparql-query"}
+    )
+    assert response.status_code == 400 and response.json()["message"].startswith("No query")
+
+
+@pytest.mark.parametrize("path", ["/id/%00", "/id/party/x%3Cscript%3E", "/id/party/a%20b", "/id/%7Bx%7D"])
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_impossible_iris_are_404(base_url, path, accept):
+    response = httpx.get(base_url + path, headers={"accept": accept})
+    assert response.status_code == 404
+    assert "<script>" not in response.text
+
+
+def test_the_host_header_is_not_reflected_in_the_description(base_url):
+    response = httpx.get(
+        base_url + "/.well-known/void", headers={"host": "evil.example", "accept": "text/turtle"}
+    )
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    assert base_url + "/sparql" in response.text  # the address it listens on
+
+
+def test_the_description_uses_the_configured_base_url(graph):
+    settings = ServeSettings(workers=1, page_workers=0, base_url="https://kzgraph.example.org/")
+    with running_server(make_app(graph, settings)) as url:
+        response = httpx.get(
+            url + "/.well-known/void", headers={"accept": "text/turtle", "host": "evil.example"}
+        )
+    assert "<https://kzgraph.example.org/sparql>" in response.text
+    assert "evil.example" not in response.text and url not in response.text
+
+
+def test_cli_serve_passes_the_hardening_options(runner):
+    with patch("kzgraph.web.server.uvicorn.run") as run:
+        result = runner.invoke(
+            cli,
+            [
+                "serve",
+                "--port",
+                "8124",
+                "--max-bytes",
+                "1000",
+                "--page-workers",
+                "2",
+                "--header-timeout",
+                "3",
+                "--base-url",
+                "https://kz.example.org",
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    (app,), options = run.call_args
+    settings = app.state.web.settings
+    assert (settings.max_bytes, settings.page_workers, settings.header_timeout) == (1000, 2, 3.0)
+    assert settings.base_url == "https://kz.example.org"
+    assert options["http"].keywords == {"header_timeout": 3.0}
+    with patch("kzgraph.web.server.uvicorn.run") as run:
+        assert runner.invoke(cli, ["serve", "--port", "8125"]).exit_code == 0
+    assert run.call_args.args[0].state.web.settings.base_url == "http://127.0.0.1:8125"
+    assert "limit_concurrency" not in run.call_args.kwargs
+
+
+def test_cli_serve_refuses_a_base_url_that_is_not_http(runner):
+    with patch("kzgraph.web.server.uvicorn.run") as run:
+        result = runner.invoke(cli, ["serve", "--base-url", "javascript:alert(1)"])
+    assert result.exit_code == 2 and "--base-url" in result.output
+    run.assert_not_called()

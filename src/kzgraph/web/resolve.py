@@ -1,17 +1,18 @@
 """Resolvable IRIs: every `/id/...` resource and the ontology, as HTML for browsers and as RDF by
-content negotiation or `?format=`."""
+content negotiation or `?format=`. Resource pages and their RDF are made in the query workers
+(page lane), under the time limit, a page of statements at a time (`?page=N`)."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..graph.namespaces import BASE, ID
-from ..publish.export import export, serialize
-from .protocol import FORMAT_TYPES, negotiate
-from .resource_pages import resource_quads, view
-from .responses import RDF_OFFERS, error_response
+from ..publish.export import export
+from .protocol import FORMAT_TYPES, Reply, negotiate
+from .querypool import PageJob, ResourceRdfJob
+from .responses import RDF_OFFERS, bytes_response, error_response, reply_response
 from .safety import sanitise_ontology_page
 from .state import web_state
 
@@ -20,6 +21,10 @@ async def resource(request: Request) -> Response:
     path = request.url.path
     iri = ID + path.removeprefix("/id/") if path.startswith("/id/") else BASE + path.lstrip("/")
     web = web_state(request)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # a NUL, '<', a space...: no resource can have this IRI
+        return error_response(404, f"Nothing is known about {iri!r}: it is not an IRI")
     fmt = request.query_params.get("format")
     if fmt is not None:
         if fmt not in RDF_OFFERS.values():
@@ -29,19 +34,25 @@ async def resource(request: Request) -> Response:
         media_type = negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"])
     if media_type is None:
         return error_response(406, f"{iri} is available as: text/html, {', '.join(RDF_OFFERS)}")
-    if media_type == "text/html":
-        page = await run_in_threadpool(view, web.graph.store, iri)
-        if page is None:
-            return web.templates.TemplateResponse(request, "not_found.html", {"iri": iri}, status_code=404)
-        alternates = {f: f"{request.url.path}?format={f}" for f in RDF_OFFERS.values()}
-        return web.templates.TemplateResponse(
-            request, "resource.html", {"page": page, "alternates": alternates}, headers={"Vary": "Accept"}
-        )
-    quads = await run_in_threadpool(resource_quads, web.graph.store, iri)
-    if not quads:
-        return error_response(404, f"Nothing is known about <{iri}>")
-    body = await run_in_threadpool(serialize, quads, RDF_OFFERS[media_type])
-    return Response(body, media_type=FORMAT_TYPES[RDF_OFFERS[media_type]], headers={"Vary": "Accept"})
+    settings = web.settings
+    if media_type != "text/html":
+        job = ResourceRdfJob(iri, RDF_OFFERS[media_type], settings.max_rows, settings.max_bytes)
+        return reply_response(await web.call(job))
+    number = request.query_params.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        return error_response(400, "page must be a whole number from 1")
+    page = await web.call(PageJob(iri, int(number) - 1, settings.page_size))
+    if isinstance(page, Reply):  # the time limit, or the worker failed
+        return reply_response(page)
+    if page is None:
+        return web.templates.TemplateResponse(request, "not_found.html", {"iri": iri}, status_code=404)
+    alternates = {f: f"{request.url.path}?format={f}" for f in RDF_OFFERS.values()}
+    return web.templates.TemplateResponse(
+        request,
+        "resource.html",
+        {"page": page, "alternates": alternates, "page_size": settings.page_size},
+        headers={"Vary": "Accept"},
+    )
 
 
 async def ontology(request: Request) -> Response:
@@ -61,4 +72,4 @@ async def ontology(request: Request) -> Response:
     if fmt not in RDF_OFFERS.values():
         return error_response(406, f"The ontology is available as: text/html, {', '.join(RDF_OFFERS)}")
     body = await web.cached(f"ontology {fmt}", lambda: export(store, fmt, "ontology"))
-    return Response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})
+    return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

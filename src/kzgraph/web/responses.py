@@ -7,7 +7,7 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from .protocol import Reply, error_reply
 
@@ -20,17 +20,32 @@ RDF_OFFERS = {
 }
 
 
+CHUNK = 64 * 1024  # bytes handed to the server at a time: a client that doesn't read holds one
+
+
 class BodyTooLarge(Exception):
     pass
 
 
+def bytes_response(
+    body: bytes, status: int = 200, media_type: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """`body` sent in CHUNK pieces at the pace the client reads (uvicorn waits for the socket to
+    drain), so that a slow or stalled client never makes the server copy a whole answer."""
+    if len(body) <= CHUNK:
+        return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+    async def pieces():
+        view = memoryview(body)
+        for start in range(0, len(view), CHUNK):
+            yield bytes(view[start : start + CHUNK])
+
+    headers = {**(headers or {}), "Content-Length": str(len(body))}
+    return StreamingResponse(pieces(), status_code=status, media_type=media_type, headers=headers)
+
+
 def reply_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        reply.body,
-        status_code=reply.status,
-        media_type=reply.media_type,
-        headers={**reply.headers, **(headers or {})},
-    )
+    return bytes_response(reply.body, reply.status, reply.media_type, {**reply.headers, **(headers or {})})
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

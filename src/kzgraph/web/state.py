@@ -8,18 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from .protocol import Reply
-from .querypool import QueryPool, Snapshot
+from .querypool import PAGES, SPARQL, Job, QueryPool, Snapshot
 from .resource_pages import local_path
 from .safety import safe_href
 from .security_headers import csp_nonce
 from .settings import ServeSettings
 
 PACKAGE = Path(__file__).resolve().parent
+# Threads that may wait for a worker, per lane: a flood of one lane can't take the other's.
+WAITING_THREADS = {SPARQL: 32, PAGES: 32}
 
 
 class WebState:
@@ -32,6 +35,7 @@ class WebState:
         self.templates.env.globals["url"] = internal_url
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
+        self._threads: dict[str, CapacityLimiter] = {}
 
     def snapshot(self) -> Snapshot:
         """The served graphs as N-Quads, for the worker processes to load."""
@@ -47,17 +51,34 @@ class WebState:
 
     async def start(self) -> None:
         settings = self.settings
+        self._threads = {lane: CapacityLimiter(n) for lane, n in WAITING_THREADS.items()}
         self.pool = await run_in_threadpool(
-            QueryPool, self.snapshot(), settings.workers, settings.memory_mb, self.graph.catalog.directory
+            QueryPool,
+            self.snapshot(),
+            settings.workers,
+            settings.memory_mb,
+            self.graph.catalog.directory,
+            settings.page_workers,
         )
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
 
-    async def call(self, job) -> Reply:
-        """Run a query job in a worker process under the time limit."""
-        return await run_in_threadpool(self.pool.call, job, self.settings.timeout)
+    async def call(self, job: Job) -> Reply | Any:
+        """Run a job in a worker process of its lane under the time limit: a Reply, or what a
+        page job makes (a Reply if it failed)."""
+        limiter = self._threads[job.lane]
+        return await to_thread.run_sync(self.pool.call, job, self.settings.timeout, limiter=limiter)
+
+    def base_url(self, request: Request) -> str:
+        """The server's public URL: `--base-url`, else the address it listens on (never the
+        client's Host header)."""
+        if self.settings.base_url:
+            return self.settings.base_url.rstrip("/")
+        host, port = request.scope.get("server") or ("127.0.0.1", 80)
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}" + ("" if port == 80 else f":{port}")
 
     async def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """`make()` once per key (in a thread: it may be slow), for answers that depend only on the graph."""
