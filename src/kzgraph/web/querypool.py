@@ -181,6 +181,8 @@ class QueryPool:
             worker.conn.send(job)
             finished = worker.conn.poll(timeout)
             reply = worker.conn.recv() if finished else None
+            if isinstance(reply, Reply):  # its body follows as raw bytes: one copy, never pickled
+                reply.body = worker.conn.recv_bytes()
         except (EOFError, OSError):
             log.error("query worker %s died running %r", worker.process.pid, job)
             self._replace(worker)
@@ -281,4 +283,9 @@ def _worker_main(conn, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: 
         except Exception:  # the client gets a plain 500; the traceback goes to the server log only
             traceback.print_exc()
             reply = error_reply(500, "Internal error while answering the query")
-        conn.send(reply)
+        if isinstance(reply, Reply):
+            body, reply.body = reply.body, b""
+            conn.send(reply)
+            conn.send_bytes(body)
+        else:
+            conn.send(reply)
