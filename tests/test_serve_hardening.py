@@ -411,3 +411,19 @@ def test_cli_serve_refuses_a_base_url_that_is_not_http(runner):
         result = runner.invoke(cli, ["serve", "--base-url", "javascript:alert(1)"])
     assert result.exit_code == 2 and "--base-url" in result.output
     run.assert_not_called()
+
+
+def test_a_trickled_body_is_answered_408_at_the_deadline(base_url):
+    with socket.create_connection(address(base_url), timeout=10) as sock:
+        started = time.monotonic()
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nASK"
+        )
+        reply = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                reply += chunk
+        elapsed = time.monotonic() - started
+    assert reply.startswith(b"HTTP/1.1 408 ")
+    assert SETTINGS.header_timeout - 0.5 < elapsed < SETTINGS.header_timeout + 2

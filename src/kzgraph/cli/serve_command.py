@@ -57,7 +57,7 @@ from . import graph_options, open_graph
     default=10.0,
     show_default=True,
     metavar="SECONDS",
-    help="Close a connection whose request line and headers take longer.",
+    help="Close a connection whose request line and headers take longer (a body that does: 408).",
 )
 @click.option(
     "--base-url",

@@ -13,6 +13,7 @@ from .querypool import SparqlJob
 from .responses import (
     RDF_OFFERS,
     BodyTooLarge,
+    BodyTooSlow,
     bytes_response,
     content_type,
     error_response,
@@ -50,9 +51,14 @@ async def sparql(request: Request) -> Response:
         if charset not in (None, "utf-8", "utf8"):
             return error_response(415, f"Queries must be UTF-8, not {charset}")
         try:
-            text = (await read_body(request, web.settings.max_body)).decode("utf-8")
+            text = (await read_body(request, web.settings.max_body, web.settings.header_timeout)).decode(
+                "utf-8"
+            )
         except BodyTooLarge:
             return too_large(web.settings.max_body)
+        except BodyTooSlow:
+            message = f"The request body did not arrive within {web.settings.header_timeout:g} s"
+            return error_response(408, message, {"Connection": "close"})
         except UnicodeDecodeError:
             return error_response(400, "The request body is not UTF-8")
         if media_type == "application/sparql-query":

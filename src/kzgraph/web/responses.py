@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -24,6 +25,10 @@ CHUNK = 64 * 1024  # bytes handed to the server at a time: a client that doesn't
 
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTooSlow(Exception):
     pass
 
 
@@ -71,17 +76,21 @@ def content_type(header: str | None) -> tuple[str | None, str | None]:
     return media_type.lower(), charset
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused as soon as it is known to be over `limit` bytes (declared or received)."""
+async def read_body(request: Request, limit: int, seconds: float) -> bytes:
+    """The body, refused as soon as it is known to be over `limit` bytes (declared or received),
+    or when it has not all arrived within `seconds` (BodyTooSlow)."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise BodyTooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
+    with anyio.move_on_after(seconds) as deadline:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge
+            chunks.append(chunk)
+    if deadline.cancelled_caught:
+        raise BodyTooSlow
     return b"".join(chunks)
 
 
