@@ -9,7 +9,7 @@ in-process on raw pyoxigraph and on plain rdflib (one pass).
 Then the hostile scenarios, against kzgraph serve and `oxigraph serve` (in memory, with its
 own query time limit): while IDLE sockets that send nothing and SLOW sockets that send a header
 line every 5 s are held (reopened when the server closes them), while 8 clients send queries
-that run into the time limit, and while 12 clients ask for a wide answer and never read it, a
+that run into the time limit, and while 12 clients ask for a 64 MB answer and never read it, a
 normal client asks a cheap stored query in turn; its latency, its errors and the server's
 peak RSS (main process) are reported.
 
@@ -172,10 +172,10 @@ def in_process(graph: kzgraph.Graph, jobs: list[dict], engine: str, rounds: int)
 
 # Four full scans joined: no answer within any time limit (every server stops it).
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-# ~50 rows of ~150 kB each (7 MB as CSV), under kzgraph's row cap.
+# 200 rows of ~320 kB each (64 MB as CSV): under the row cap, over the byte cap.
 WIDE = (
     "SELECT ?k ?text WHERE { { SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { ?s ?p ?o } } "
-    "VALUES ?k { " + " ".join(str(k) for k in range(50)) + " } BIND (CONCAT(STR(?k), ?all) AS ?text) }"
+    "VALUES ?k { " + " ".join(str(k) for k in range(200)) + " } BIND (CONCAT(STR(?k), ?all) AS ?text) }"
 )
 
 
@@ -353,7 +353,7 @@ def attack_table(kz_url: str, kz_pid: int, oxi_url: str, oxi_pid: int, parties: 
             f"8 clients sending time-limit queries, {seconds:g} s": partial(
                 under_expensive_queries, url, cheap, expensive, seconds
             ),
-            "12 clients asking for a 7 MB answer and not reading, 15 s": partial(
+            "12 clients asking for a 64 MB answer and not reading, 15 s": partial(
                 under_non_reading_clients, url, cheap, wide, 15
             ),
         }
