@@ -1,4 +1,5 @@
-"""Real servers for tests, on free loopback ports: `kzgraph serve`'s app on uvicorn in a thread,
+"""Real servers for tests, on free loopback ports: `kzgraph serve`'s app on uvicorn in a thread
+(with the options `kzgraph serve` gives it),
 and the Oxigraph server (`oxigraph serve`) in a process.
 
 with running_server(make_app(graph)) as base_url:
@@ -22,15 +23,20 @@ import httpx
 import pytest
 import uvicorn
 
+from kzgraph.web.server import server_options
+
 
 @contextmanager
 def running_server(app, start_seconds: float = 60.0) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 (a port the OS picks) until the block ends; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+    # without it every keep-alive answer waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_keep_alive=5))
+    options = server_options(app.state.web.settings)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_seconds
@@ -80,3 +86,57 @@ def running_oxigraph(location: Path, start_seconds: float = 30.0) -> Iterator[st
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+HOSTILE_LINKS = (
+    "javascript:alert(document.domain)",
+    "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E",
+    "vbscript:msgbox",
+)
+HOSTILE_INCOMING = 3000
+HOSTILE_COMMENT = '<script>window.pwned = 1; alert(1)</script><img src="x" onerror="window.pwned = 2">'
+
+
+def hostile_graph(directory: Path):
+    """The bundled graph plus what a hostile file could add: a party whose links are
+    javascript:, data: and vbscript: IRIs and which HOSTILE_INCOMING resources point at, an
+    ontology class with a script in its rdfs:comment,
+    and a stored query (`links`) that lists the links. Built in `directory`."""
+    import shutil as _shutil
+
+    import kzgraph
+    from kzgraph.graph.catalog import Catalog
+    from kzgraph.graph.namespaces import ONTOLOGY_GRAPH
+    from kzgraph.resources import QUERIES_DIR
+
+    links = " , ".join(f"<{iri}>" for iri in HOSTILE_LINKS)
+    data = directory / "hostile.ttl"
+    spam = "".join(
+        f"<https://w3id.org/kzgraph/id/spam/{i}> rdfs:seeAlso <https://w3id.org/kzgraph/id/party/hostile> .\n"
+        for i in range(HOSTILE_INCOMING)
+    )
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://w3id.org/kzgraph/id/party/hostile> rdfs:label "Hostile" ; rdfs:seeAlso {links} .\n' + spam,
+        encoding="utf-8",
+    )
+    ontology = directory / "hostile-ontology.ttl"
+    comment = HOSTILE_COMMENT.replace('"', '\\"')
+    ontology.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/kzgraph/ontology#Hostile> a owl:Class ;\n"
+        f'  rdfs:label "Hostile" ; rdfs:comment "{comment}" .\n',
+        encoding="utf-8",
+    )
+    queries = directory / "queries"
+    _shutil.copytree(QUERIES_DIR, queries)
+    (queries / "links.rq").write_text(
+        "#+ title: Links of the hostile party\n"
+        "SELECT ?link WHERE { <https://w3id.org/kzgraph/id/party/hostile> rdfs:seeAlso ?link }\n"
+        "ORDER BY ?link\n",
+        encoding="utf-8",
+    )
+    graph = kzgraph.load([data, (ontology, ONTOLOGY_GRAPH)])
+    graph.catalog = Catalog(queries)
+    return graph

@@ -320,7 +320,7 @@ def test_get_sparql_without_a_query_describes_the_service(http, base_url):
 
 def test_an_internal_error_shows_no_traceback(graph):
     with (
-        patch("kzgraph.web.pages.view", side_effect=RuntimeError("secret detail")),
+        patch("kzgraph.web.resolve.negotiate", side_effect=RuntimeError("secret detail")),
         running_server(make_app(graph, SETTINGS)) as url,
     ):
         response = httpx.get(url + f"/id/{OTAN}", headers={"accept": "text/html"})

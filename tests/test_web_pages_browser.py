@@ -13,7 +13,8 @@ from kzgraph.web.app import make_app
 from kzgraph.web.display import human_date
 from kzgraph.web.settings import ServeSettings
 
-DRAWN = "window.kzgraph && window.kzgraph.drawn !== null"
+# a function, not an expression: Playwright evals expressions in the page, which the CSP forbids
+DRAWN = "() => window.kzgraph && window.kzgraph.drawn !== null"
 SCREEN_POSITION = """(id) => {
   const network = window.kzgraph.network;
   const point = network.canvasToDOM(network.getPosition(id));
@@ -57,7 +58,7 @@ def test_a_reader_goes_from_search_to_the_seats_chart(base_url, graph, tmp_path)
         assert page.evaluate("window.kzgraph.nodes.get().map(n => n.id)").count(asar) == 1
         x, y = page.evaluate(SCREEN_POSITION, asar)
         page.mouse.click(x, y)
-        page.wait_for_function("window.kzgraph.selected !== null", timeout=5_000)
+        page.wait_for_function("() => window.kzgraph.selected !== null", timeout=5_000)
         assert page.evaluate("window.kzgraph.selected") == asar
         page.click("#details a.page-link")
         page.wait_for_url(base_url + "/id/" + asar.removeprefix(ID))

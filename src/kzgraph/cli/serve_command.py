@@ -26,6 +26,14 @@ from . import FloatRange, IntRange, graph_options, open_graph
     help="Rows (or triples) in one answer at most; more are cut (header Kzgraph-Truncated).",
 )
 @click.option(
+    "--max-bytes",
+    type=IntRange(min=1),
+    default=8 * 1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Bytes in one answer at most; the rows that don't fit are cut (header Kzgraph-Truncated).",
+)
+@click.option(
     "--max-body",
     type=IntRange(min=1),
     default=1024 * 1024,
@@ -33,7 +41,29 @@ from . import FloatRange, IntRange, graph_options, open_graph
     metavar="BYTES",
     help="Largest POST body accepted (HTTP 413 beyond).",
 )
-@click.option("--workers", type=IntRange(min=1), default=2, show_default=True, help="Query processes.")
+@click.option(
+    "--workers", type=IntRange(min=1), default=2, show_default=True, help="Query processes for /sparql."
+)
+@click.option(
+    "--page-workers",
+    type=IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes kept for stored queries and resource pages (busy /sparql workers can't hold them up).",
+)
+@click.option(
+    "--header-timeout",
+    type=FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection whose request line and headers take longer (a body that does: 408).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The server's public URL, for the links in the dataset description (default: http://HOST:PORT).",
+)
 @click.option(
     "--memory-limit",
     type=IntRange(min=0),
@@ -48,8 +78,12 @@ def serve(
     port: int,
     timeout: float,
     max_rows: int,
+    max_bytes: int,
     max_body: int,
     workers: int,
+    page_workers: int,
+    header_timeout: float,
+    base_url: str | None,
     memory_limit: int,
     **graph_args,
 ) -> None:
@@ -70,7 +104,17 @@ def serve(
         ) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     settings = ServeSettings(
-        timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers, memory_mb=memory_limit or None
+        timeout=timeout,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        max_body=max_body,
+        workers=workers,
+        page_workers=page_workers,
+        memory_mb=memory_limit or None,
+        header_timeout=header_timeout,
+        base_url=base_url or f"http://{'[' + host + ']' if ':' in host else host}:{port}",
     )
     run_serve(open_graph(**graph_args), host=host, port=port, settings=settings)

@@ -139,12 +139,33 @@ def indices_chart(elections: Sequence[Election], fmt: str = "svg") -> bytes:
 
 
 def inline_svg(svg: bytes | str) -> str:
-    """An SVG document as an element to put inside an HTML page (no XML prolog or doctype)."""
+    """An SVG document as an element to put inside an HTML page (no XML prolog or doctype), its
+    styling as presentation attributes: a page whose Content-Security-Policy allows no inline
+    style shows it as drawn. matplotlib's properties (fill, stroke, font-size, text-anchor...)
+    are all SVG presentation attributes; its one style sheet (`*{...}`) sets inherited ones,
+    which move to the root element."""
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
     start = text.find("<svg")
     if start < 0:
         raise ChartError("not an SVG document")
-    return text[start:]
+    text = text[start:]
+    inherited = "".join(
+        _STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), f' style="{rule}"')
+        for rule in _UNIVERSAL_RULE.findall(text)
+    )
+    text = _STYLE_ELEMENT.sub("", text)
+    text = _STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), text)
+    return text.replace("<svg", "<svg" + inherited, 1)
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_UNIVERSAL_RULE = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _attributes(declarations: str) -> str:
+    pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
 
 
 def write_chart(data: bytes, path: Path | str) -> Path:

@@ -2,7 +2,8 @@
 the lifespan that starts the query workers.
 
 Every query, ad hoc or stored, runs in a worker process (querypool.py) under a time limit, a
-row cap and an optional memory limit; request bodies are capped; clients never see a traceback.
+row cap, a byte cap and an optional memory limit; request bodies are capped; every response
+carries the security headers (security_headers.py); clients never see a traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from . import downloads, editor, endpoint, home, lineage_page, queries, resolve
 from .protocol import TRUNCATED_HEADER
 from .responses import http_error, server_error
+from .security_headers import SecurityHeaders
 from .settings import ServeSettings
 from .state import PACKAGE, WebState
 
@@ -56,13 +58,14 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
         Mount("/static", app=StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
             expose_headers=[TRUNCATED_HEADER],
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

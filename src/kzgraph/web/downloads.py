@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..publish.export import CONTEXT_FILE, EXTENSIONS, MEDIA_TYPES, export
-from .responses import error_response
+from .responses import bytes_response, error_response
 from .state import web_state
 
 
@@ -17,7 +17,7 @@ async def download(request: Request) -> Response:
     if fmt is None:
         return error_response(404, f"Downloads: {', '.join('kzgraph' + e for e in EXTENSIONS.values())}")
     body = await web.cached(f"dump {fmt}", lambda: export(web.graph.store, fmt, "all"))
-    return Response(
+    return bytes_response(
         body,
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="kzgraph{ext}"'},

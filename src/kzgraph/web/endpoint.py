@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -14,6 +13,8 @@ from .querypool import SparqlJob
 from .responses import (
     RDF_OFFERS,
     BodyTooLarge,
+    BodyTooSlow,
+    bytes_response,
     content_type,
     error_response,
     read_body,
@@ -50,9 +51,14 @@ async def sparql(request: Request) -> Response:
         if charset not in (None, "utf-8", "utf8"):
             return error_response(415, f"Queries must be UTF-8, not {charset}")
         try:
-            text = (await read_body(request, web.settings.max_body)).decode("utf-8")
+            text = (await read_body(request, web.settings.max_body, web.settings.header_timeout)).decode(
+                "utf-8"
+            )
         except BodyTooLarge:
             return too_large(web.settings.max_body)
+        except BodyTooSlow:
+            message = f"The request body did not arrive within {web.settings.header_timeout:g} s"
+            return error_response(408, message, {"Connection": "close"})
         except UnicodeDecodeError:
             return error_response(400, "The request body is not UTF-8")
         if media_type == "application/sparql-query":
@@ -67,13 +73,16 @@ async def sparql(request: Request) -> Response:
         return await service_description(request)
     if len(queries) > 1:
         return error_response(400, f"Give one query, not {len(queries)}")
+    if not queries[0].strip():
+        return error_response(400, "No query: the query parameter is empty")
     job = SparqlJob(
         queries[0],
         request.headers.get("accept"),
         tuple(v for n, v in params if n == "default-graph-uri"),
         tuple(v for n, v in params if n == "named-graph-uri"),
         web.settings.max_rows,
-        str(request.url.replace(query="", fragment="")),
+        web.base_url(request) + "/sparql",
+        web.settings.max_bytes,
     )
     return reply_response(await web.call(job), {"Vary": "Accept"})
 
@@ -88,12 +97,14 @@ async def service_description(request: Request) -> Response:
 async def description(request: Request) -> Response:
     from ..publish.describe import describe
 
-    store = web_state(request).graph.store
+    web = web_state(request)
     media_type = negotiate(request.headers.get("accept"), list(RDF_OFFERS))
     if media_type is None:
         return error_response(406, f"The description is available as: {', '.join(RDF_OFFERS)}")
-    # Not cached: the base URL comes from the request's Host header, which the client chooses.
-    base = str(request.base_url).rstrip("/")
+    # The URLs in it are the configured base URL's (`--base-url`), never the client's Host header.
+    base = web.base_url(request)
     fmt = RDF_OFFERS[media_type]
-    body = await run_in_threadpool(lambda: serialize(describe(store, base), fmt))
-    return Response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})
+    body = await web.cached(
+        f"description {base} {fmt}", lambda: serialize(describe(web.graph.store, base), fmt)
+    )
+    return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from starlette.concurrency import run_in_threadpool
-
 from .protocol import Reply
 
 
@@ -25,7 +23,7 @@ class PageCache:
         if job in self._answers:
             self._answers.move_to_end(job)
             return self._answers[job]
-        reply = await run_in_threadpool(web.pool.call, job, web.settings.timeout)
+        reply = await web.call(job)
         if reply.status == 200 and job not in self._answers:
             self._answers[job] = reply
             self._bytes += len(reply.body)

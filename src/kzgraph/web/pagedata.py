@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..errors import KzgraphError, LabelNotFound
 from .protocol import Reply, error_reply
+from .querypool import PAGES
 
 # The page each kind of resource gets, most specific first.
 PAGE_TYPES = (
@@ -66,6 +67,7 @@ class PageDataJob:
 
     page: str
     args: tuple[str, ...] = ()
+    lane = PAGES
 
     def run(self, graph) -> Reply:
         try:

@@ -8,7 +8,7 @@ that parsing, running and serialising all fall under the per-query time limit.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -62,8 +62,10 @@ class Reply:
 
 
 def error_reply(status: int, message: str) -> Reply:
-    """A JSON error document: {"message": ...}."""
-    return Reply(status, "application/json", json.dumps({"message": message}).encode("utf-8"))
+    """A JSON error document: {"message": ...}, with <, > and & escaped, so that no browser can
+    read it as HTML even if it ignores the media type."""
+    body = json.dumps({"message": message}).replace("<", "\\u003c").replace(">", "\\u003e")
+    return Reply(status, "application/json", body.replace("&", "\\u0026").encode("utf-8"))
 
 
 def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
@@ -114,13 +116,15 @@ def answer_query(
     named_graph_uris: Sequence[str] = (),
     max_rows: int | None = None,
     base_iri: str | None = None,
+    max_bytes: int | None = None,
 ) -> Reply:
     """Answer one SPARQL query request.
 
     400 for a malformed or refused query, 403 for an update, 406 if no acceptable format fits
-    the query form; otherwise 200 with the result, at most `max_rows` rows or triples (the
-    `Kzgraph-Truncated` header says when more were cut). Relative IRIs resolve against
-    `base_iri` (the endpoint's URL, as the protocol suggests) unless the query has a BASE.
+    the query form; otherwise 200 with the result, at most `max_rows` rows or triples and
+    `max_bytes` bytes (the `Kzgraph-Truncated` header says when more were cut). Relative IRIs
+    resolve against `base_iri` (the endpoint's URL, as the protocol suggests) unless the query
+    has a BASE.
     """
     dataset_graphs = {g.value for g in store.named_graphs()}
     try:
@@ -159,10 +163,12 @@ def answer_query(
         return error_reply(400, explain_syntax_error(text, str(e), PREFIXES))
     except (OSError, ValueError, RuntimeError) as e:
         return error_reply(500, f"Error executing the SPARQL query: {e}")
-    return render_reply(result, offers[media_type], max_rows)
+    return render_reply(result, offers[media_type], max_rows, max_bytes)
 
 
-def answer_stored(graph, name: str, params: dict[str, str], fmt: str, max_rows: int | None) -> Reply:
+def answer_stored(
+    graph, name: str, params: dict[str, str], fmt: str, max_rows: int | None, max_bytes: int | None = None
+) -> Reply:
     """Run the stored query `name` with `params` (bound as RDF terms, never pasted into SPARQL)."""
     try:
         stored = graph.catalog.get(name)
@@ -182,23 +188,58 @@ def answer_stored(graph, name: str, params: dict[str, str], fmt: str, max_rows: 
         return error_reply(400, str(e))
     if isinstance(result, GraphResult) and fmt not in GRAPH_TYPES.values():
         fmt = "ttl"
-    return render_reply(result, fmt, max_rows)
+    return render_reply(result, fmt, max_rows, max_bytes)
 
 
-def render_reply(result: QueryResult, fmt: str, max_rows: int | None) -> Reply:
+def render_reply(result: QueryResult, fmt: str, max_rows: int | None, max_bytes: int | None = None) -> Reply:
     """A 200 reply with the result in `fmt`; graphs are written as `kzgraph export` writes them
-    (sorted, with the kzgraph prefixes; JSON-LD with the published context)."""
+    (sorted, with the kzgraph prefixes; JSON-LD with the published context). At most `max_rows`
+    rows or triples, and as many of them as fit in `max_bytes`; the `Kzgraph-Truncated` header
+    names the limit that cut the answer."""
     from ..output import render
     from ..publish.export import serialize
 
-    headers = {}
-    truncated = isinstance(result, SelectResult) and result.truncated
+    cut = []
     if isinstance(result, GraphResult):
-        if max_rows is not None and len(result) > max_rows:
-            result, truncated = GraphResult(result.triples[:max_rows]), True
-        body = serialize((ox.Quad(t.subject, t.predicate, t.object) for t in result.triples), fmt)
+        items = result.triples
+        if max_rows is not None and len(items) > max_rows:
+            items = items[:max_rows]
+            cut.append(f"max-rows={max_rows}")
+
+        def encode(triples: list) -> bytes:
+            return serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), fmt)
+
+    elif isinstance(result, SelectResult):
+        items = result.rows
+        if result.truncated:
+            cut.append(f"max-rows={max_rows}")
+
+        def encode(rows: list) -> bytes:
+            return render(SelectResult(result.columns, rows), fmt).encode("utf-8")
+
     else:
-        body = render(result, fmt).encode("utf-8")
-    if truncated:
-        headers[TRUNCATED_HEADER] = f"max-rows={max_rows}"
-    return Reply(200, FORMAT_TYPES[fmt], body, headers)
+        return Reply(200, FORMAT_TYPES[fmt], render(result, fmt).encode("utf-8"))
+    body, kept = fit_bytes(items, encode, max_bytes)
+    if kept < len(items):
+        cut.append(f"max-bytes={max_bytes}")
+    return Reply(200, FORMAT_TYPES[fmt], body, {TRUNCATED_HEADER: ", ".join(cut)} if cut else {})
+
+
+def fit_bytes(items: list, encode: Callable[[list], bytes], max_bytes: int | None) -> tuple[bytes, int]:
+    """`encode(items[:k])` for the largest k whose document stays within `max_bytes`, and k.
+
+    k is first estimated from the lengths of the terms, so an answer over the cap is never
+    written whole; each try that is still too long shrinks k in proportion."""
+    if max_bytes is None:
+        return encode(items), len(items)
+    kept, size = 0, 0
+    for item in items:
+        size += 16 * len(item) + sum(len(term.value) for term in item if term is not None)
+        if size > max_bytes:
+            break
+        kept += 1
+    while True:
+        body = encode(items[:kept])
+        if len(body) <= max_bytes or kept == 0:
+            return body, kept
+        kept = min(kept - 1, int(kept * max_bytes / len(body) * 0.95))

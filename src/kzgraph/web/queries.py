@@ -42,18 +42,19 @@ async def stored_query(request: Request) -> Response:
     if repeated:
         return error_response(400, f"Give each parameter once: {', '.join(repeated)}")
     values = dict(params)
-    max_rows = web.settings.max_rows
+    max_rows, max_bytes = web.settings.max_rows, web.settings.max_bytes
     if ext is not None:
+        fmt = STORED_EXTENSIONS[ext]
         return reply_response(
-            await web.call(StoredJob(name, tuple(values.items()), STORED_EXTENSIONS[ext], max_rows))
+            await web.call(StoredJob(name, tuple(values.items()), fmt, max_rows, max_bytes))
         )
     missing = [p.name for p in stored.params if p.required and p.name not in values]
     result, error = None, None
     if not missing:
-        reply = await web.call(StoredJob(name, tuple(values.items()), "json", max_rows))
+        reply = await web.call(StoredJob(name, tuple(values.items()), "json", max_rows, max_bytes))
         if reply.status == 200:
             result = json.loads(reply.body)
-            result["truncated"] = TRUNCATED_HEADER in reply.headers
+            result["truncated"] = reply.headers.get(TRUNCATED_HEADER)
         else:
             error = json.loads(reply.body)["message"]
     return web.templates.TemplateResponse(

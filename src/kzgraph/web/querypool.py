@@ -5,23 +5,29 @@ Each worker holds its own in-memory copy of the graph (a Snapshot the server tak
 optionally under an address-space limit. A query that outlives its time is answered
 with 503 and its worker is killed and replaced in the background, while the other workers go on
 serving; a worker that dies (e.g. out of memory) is replaced the same way.
+
+Workers are in two lanes. Ad-hoc SPARQL (`SPARQL` lane) runs only on the general workers; stored
+queries and resource pages (`PAGES` lane) run on the page workers, or on a general worker when
+one is free. So clients that keep every general worker busy with queries that run into the time
+limit do not hold up the stored queries and pages.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import queue
 import threading
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .protocol import Reply, answer_query, answer_stored, error_reply
+from .protocol import Reply, answer_query, answer_stored, error_reply, fit_bytes
+from .resource_pages import ResourceView, resource_quads, view
 
 log = logging.getLogger("kzgraph.web.app")
 _START_SECONDS = 120.0
+SPARQL, PAGES = "sparql", "pages"  # the lanes: ad-hoc queries; stored queries and resource pages
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class SparqlJob:
     named_graph_uris: tuple[str, ...] = ()
     max_rows: int | None = None
     base_iri: str | None = None
+    max_bytes: int | None = None
+    lane = SPARQL
 
     def run(self, graph) -> Reply:
         return answer_query(
@@ -44,6 +52,7 @@ class SparqlJob:
             self.named_graph_uris,
             self.max_rows,
             self.base_iri,
+            self.max_bytes,
         )
 
 
@@ -55,9 +64,53 @@ class StoredJob:
     params: tuple[tuple[str, str], ...]
     fmt: str
     max_rows: int | None = None
+    max_bytes: int | None = None
+    lane = PAGES
 
     def run(self, graph) -> Reply:
-        return answer_stored(graph, self.name, dict(self.params), self.fmt, self.max_rows)
+        return answer_stored(graph, self.name, dict(self.params), self.fmt, self.max_rows, self.max_bytes)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page of a resource's HTML view (/id/...): its statements and the links to it."""
+
+    iri: str
+    page: int
+    page_size: int
+    lane = PAGES
+
+    def run(self, graph) -> ResourceView | None:
+        return view(graph.store, self.iri, self.page, self.page_size)
+
+
+@dataclass(frozen=True)
+class ResourceRdfJob:
+    """A resource's statements and the links to it as RDF, at most `max_rows` quads and `max_bytes`."""
+
+    iri: str
+    fmt: str
+    max_rows: int
+    max_bytes: int | None = None
+    lane = PAGES
+
+    def run(self, graph) -> Reply:
+        from ..publish.export import serialize
+        from .protocol import FORMAT_TYPES, TRUNCATED_HEADER
+
+        quads = resource_quads(graph.store, self.iri, self.max_rows + 1)
+        if not quads:
+            return error_reply(404, f"Nothing is known about <{self.iri}>")
+        cut = [f"max-rows={self.max_rows}"] if len(quads) > self.max_rows else []
+        quads = quads[: self.max_rows]
+        body, kept = fit_bytes(quads, lambda chosen: serialize(chosen, self.fmt), self.max_bytes)
+        if kept < len(quads):
+            cut.append(f"max-bytes={self.max_bytes}")
+        headers = {TRUNCATED_HEADER: ", ".join(cut)} if cut else {}
+        return Reply(200, FORMAT_TYPES[self.fmt], body, {**headers, "Vary": "Accept"})
+
+
+Job = SparqlJob | StoredJob | PageJob | ResourceRdfJob
 
 
 @dataclass(frozen=True)
@@ -69,7 +122,10 @@ class Snapshot:
 
 
 class _Worker:
-    def __init__(self, context, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: int | None):
+    def __init__(
+        self, context, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: int | None, lane: str
+    ):
+        self.lane = lane
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
@@ -92,7 +148,8 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; `call` runs a job on a free one within a time limit."""
+    """A fixed number of worker processes in two lanes; `call` runs a job on a free worker of
+    its lane within a time limit."""
 
     def __init__(
         self,
@@ -100,49 +157,74 @@ class QueryPool:
         workers: int = 2,
         memory_mb: int | None = None,
         catalog_dir: Path | None = None,
+        page_workers: int = 0,
     ):
         self._context = multiprocessing.get_context("spawn")
         self._snapshot, self._memory_mb, self._catalog_dir = snapshot, memory_mb, catalog_dir
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: dict[str, list[_Worker]] = {SPARQL: [], PAGES: []}
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._closed = False
-        started = [self._start_worker() for _ in range(workers)]
+        started = [self._start_worker(SPARQL) for _ in range(workers)]
+        started += [self._start_worker(PAGES) for _ in range(page_workers)]
         for worker in started:
             worker.wait_ready()
-            self._idle.put(worker)
+            self._release(worker)
 
-    def call(self, job: SparqlJob | StoredJob, timeout: float) -> Reply:
-        """Run `job` on a worker; 503 if none is free within `timeout` s or the job takes longer."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
+    def call(self, job: Job, timeout: float):
+        """Run `job` on a worker of its lane; 503 if none is free within `timeout` s or the job
+        takes longer. The job's answer: a Reply, or what a page job makes."""
+        worker = self._acquire(job.lane, timeout)
+        if worker is None:
             return error_reply(503, f"Every query worker stayed busy for {timeout:g} s; try again later")
         try:
             worker.conn.send(job)
             finished = worker.conn.poll(timeout)
             reply = worker.conn.recv() if finished else None
+            if isinstance(reply, Reply):  # its body follows as raw bytes: one copy, never pickled
+                reply.body = worker.conn.recv_bytes()
         except (EOFError, OSError):
             log.error("query worker %s died running %r", worker.process.pid, job)
             self._replace(worker)
             return error_reply(500, "The query stopped its worker (it may have run out of memory)")
-        if reply is None:
+        if not finished:
             log.warning("query stopped after %g s: %r", timeout, job)
             self._replace(worker)
             return error_reply(503, f"The query ran longer than the {timeout:g} s limit and was stopped")
-        self._idle.put(worker)
+        self._release(worker)
         return reply
+
+    def _acquire(self, lane: str, timeout: float) -> _Worker | None:
+        """An idle worker for `lane` (a page job takes a page worker first), waiting up to `timeout` s."""
+        lanes = (PAGES, SPARQL) if lane == PAGES else (SPARQL,)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not self._closed:
+                for name in lanes:
+                    if self._idle[name]:
+                        return self._idle[name].pop()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._lock.wait(remaining)
+        return None
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle[worker.lane].append(worker)
+            self._lock.notify_all()
 
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
             self._closed = True
             workers = list(self._all)
+            self._lock.notify_all()
         for worker in workers:
             worker.kill()
 
-    def _start_worker(self) -> _Worker:
-        worker = _Worker(self._context, self._snapshot, self._catalog_dir, self._memory_mb)
+    def _start_worker(self, lane: str) -> _Worker:
+        worker = _Worker(self._context, self._snapshot, self._catalog_dir, self._memory_mb, lane)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -158,13 +240,13 @@ class QueryPool:
         def start() -> None:
             for attempt in range(3):
                 try:
-                    successor = self._start_worker()
+                    successor = self._start_worker(worker.lane)
                     successor.wait_ready()
                 except (OSError, RuntimeError):
                     log.exception("could not start a query worker (attempt %d)", attempt + 1)
                     time.sleep(1)
                     continue
-                self._idle.put(successor)
+                self._release(successor)
                 return
 
         threading.Thread(target=start, name="kzgraph-respawn", daemon=True).start()
@@ -189,6 +271,7 @@ def _worker_main(conn, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: 
     for name in snapshot.graph_names:  # N-Quads has no way to write an empty graph
         store.add_graph(ox.NamedNode(name))
     graph = Graph(store, Catalog(catalog_dir) if catalog_dir else None)
+    answer_query(store, "ASK {}", None)  # the first parse imports and builds rdflib's grammar (seconds)
     conn.send("ready")
     while True:
         try:
@@ -200,4 +283,9 @@ def _worker_main(conn, snapshot: Snapshot, catalog_dir: Path | None, memory_mb: 
         except Exception:  # the client gets a plain 500; the traceback goes to the server log only
             traceback.print_exc()
             reply = error_reply(500, "Internal error while answering the query")
-        conn.send(reply)
+        if isinstance(reply, Reply):
+            body, reply.body = reply.body, b""
+            conn.send(reply)
+            conn.send_bytes(body)
+        else:
+            conn.send(reply)

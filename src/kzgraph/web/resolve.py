@@ -1,19 +1,22 @@
 """Resolvable IRIs: every `/id/...` resource and the ontology, as HTML for browsers (a reader
 page by kind, pages.py, else the generic statement table) and as RDF by content negotiation,
-by a suffix (`/id/party/otan-1999.ttl`, `.jsonld`, `.nt`, `.rdf`) or by `?format=`."""
+by a suffix (`/id/party/otan-1999.ttl`, `.jsonld`, `.nt`, `.rdf`) or by `?format=`. Resource
+pages and their RDF are made in the query workers (page lane), under the time limit, a page of
+statements at a time (`?page=N`)."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
+import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from ..graph.namespaces import BASE, ID
-from ..publish.export import export, serialize
+from ..publish.export import export
 from .pages import reader_page
-from .protocol import FORMAT_TYPES, negotiate
-from .resource_pages import resource_quads, view
-from .responses import RDF_OFFERS, error_response
+from .protocol import FORMAT_TYPES, Reply, negotiate
+from .querypool import PageJob, ResourceRdfJob
+from .responses import RDF_OFFERS, bytes_response, error_response, reply_response
+from .safety import sanitise_ontology_page
 from .state import web_state
 
 SUFFIXES = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdfxml"}
@@ -31,6 +34,10 @@ async def resource(request: Request) -> Response:
     path, suffix = split_suffix(request.url.path)
     iri = ID + path.removeprefix("/id/") if path.startswith("/id/") else BASE + path.lstrip("/")
     web = web_state(request)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # a NUL, '<', a space...: no resource can have this IRI
+        return error_response(404, f"Nothing is known about {iri!r}: it is not an IRI")
     fmt = request.query_params.get("format")
     if suffix is not None and fmt not in (None, suffix):
         return error_response(400, f"The suffix asks for {suffix}, format= for {fmt}: give one")
@@ -43,23 +50,29 @@ async def resource(request: Request) -> Response:
         media_type = negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"])
     if media_type is None:
         return error_response(406, f"{iri} is available as: text/html, {', '.join(RDF_OFFERS)}")
-    if media_type == "text/html":
-        suffixes = {f: e for e, f in SUFFIXES.items()}
-        alternates = {f: f"{path}.{suffixes[f]}" for f in RDF_OFFERS.values()}
-        reader = await reader_page(request, iri, alternates)
-        if reader is not None:
-            return reader
-        page = await run_in_threadpool(view, web.graph.store, iri)
-        if page is None:
-            return web.templates.TemplateResponse(request, "not_found.html", {"iri": iri}, status_code=404)
-        return web.templates.TemplateResponse(
-            request, "resource.html", {"page": page, "alternates": alternates}, headers={"Vary": "Accept"}
-        )
-    quads = await run_in_threadpool(resource_quads, web.graph.store, iri)
-    if not quads:
-        return error_response(404, f"Nothing is known about <{iri}>")
-    body = await run_in_threadpool(serialize, quads, RDF_OFFERS[media_type])
-    return Response(body, media_type=FORMAT_TYPES[RDF_OFFERS[media_type]], headers={"Vary": "Accept"})
+    settings = web.settings
+    if media_type != "text/html":
+        job = ResourceRdfJob(iri, RDF_OFFERS[media_type], settings.max_rows, settings.max_bytes)
+        return reply_response(await web.call(job))
+    number = request.query_params.get("page", "1")
+    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+        return error_response(400, "page must be a whole number from 1")
+    page = await web.call(PageJob(iri, int(number) - 1, settings.page_size))
+    if isinstance(page, Reply):  # the time limit, or the worker failed
+        return reply_response(page)
+    if page is None:
+        return web.templates.TemplateResponse(request, "not_found.html", {"iri": iri}, status_code=404)
+    suffixes = {f: e for e, f in SUFFIXES.items()}
+    alternates = {f: f"{path}.{suffixes[f]}" for f in RDF_OFFERS.values()}
+    reader = await reader_page(request, iri, alternates, page)
+    if reader is not None:
+        return reader
+    return web.templates.TemplateResponse(
+        request,
+        "resource.html",
+        {"page": page, "alternates": alternates, "page_size": settings.page_size},
+        headers={"Vary": "Accept"},
+    )
 
 
 async def ontology(request: Request) -> Response:
@@ -76,10 +89,14 @@ async def ontology(request: Request) -> Response:
     if request.query_params.get("format") is None and media_type == "text/html":
         from ..publish.docs import ontology_html
 
-        html = await web.cached("ontology.html", lambda: ontology_html(store))
-        return HTMLResponse(html, headers={"Vary": "Accept"})
+        title, css, body = await web.cached(
+            "ontology.html", lambda: sanitise_ontology_page(ontology_html(store))
+        )
+        return web.templates.TemplateResponse(
+            request, "ontology.html", {"title": title, "css": css, "body": body}, headers={"Vary": "Accept"}
+        )
     fmt = request.query_params.get("format") or (RDF_OFFERS.get(media_type) if media_type else None)
     if fmt not in RDF_OFFERS.values():
         return error_response(406, f"The ontology is available as: text/html, {', '.join(RDF_OFFERS)}")
     body = await web.cached(f"ontology {fmt}", lambda: export(store, fmt, "ontology"))
-    return Response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})
+    return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

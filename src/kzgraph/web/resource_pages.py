@@ -1,13 +1,19 @@
 """What a resource page shows: a resource's statements, the statements that point at it, and
-labels for everything they mention, read from the store (no SPARQL, no user input in queries)."""
+labels for everything they mention, read from the store (no SPARQL, no user input in queries).
+
+Pages are built in the query workers (querypool.PageJob), under the time limit, and list at
+most `page_size` statements and `page_size` links to the resource each (`?page=N` for more).
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..graph.namespaces import BASE, DERIVED_PREFIX, GRAPH, PREFIXES
+from .safety import safe_href
 
 LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dct"] + "title")
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -37,6 +43,10 @@ class ResourceView:
     types: list[Value]
     rows: list[Row]
     incoming: list[tuple[Value, Value]]
+    page: int = 0  # which page of the statements and links (from 0)
+    pages: int = 1  # how many pages there are
+    statements: int = 0  # the resource's statements (besides rdf:type), on every page together
+    links: int = 0  # statements that point at the resource, on every page together
 
 
 def local_path(iri: str) -> str | None:
@@ -49,44 +59,51 @@ def local_path(iri: str) -> str | None:
     return None
 
 
-def resource_quads(store: ox.Store, iri: str) -> list[ox.Quad]:
-    """Every quad with `iri` as subject or object (its description and the links to it)."""
+def resource_quads(store: ox.Store, iri: str, limit: int | None = None) -> list[ox.Quad]:
+    """The quads with `iri` as subject or object (its description and the links to it), at most `limit`."""
     node = ox.NamedNode(iri)
-    return [
-        *store.quads_for_pattern(node, None, None, None),
-        *store.quads_for_pattern(None, None, node, None),
-    ]
+    quads = itertools.chain(
+        store.quads_for_pattern(node, None, None, None), store.quads_for_pattern(None, None, node, None)
+    )
+    return list(itertools.islice(quads, limit))
 
 
-def view(store: ox.Store, iri: str) -> ResourceView | None:
-    """The page model for `iri`, or None if the store says nothing about it."""
-    quads = resource_quads(store, iri)
-    if not quads:
+def view(store: ox.Store, iri: str, page: int = 0, page_size: int = 500) -> ResourceView | None:
+    """Page `page` of the view of `iri`, or None if the store says nothing about it."""
+    node = ox.NamedNode(iri)
+    outgoing = _statements(store.quads_for_pattern(node, None, None, None))
+    incoming = _statements(store.quads_for_pattern(None, None, node, None))
+    if not outgoing and not incoming:
         return None
-    node = ox.NamedNode(iri)
-    graphs_of: dict[tuple, set[str]] = {}
-    for quad in quads:
-        key = (quad.subject, quad.predicate, quad.object)
-        graph_name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        graphs_of.setdefault(key, set()).add(graph_name)
     labels = _Labels(store)
-    types: list[Value] = []
+    types = [labels.value(obj, derived) for (_, p, obj), derived in outgoing if p.value == RDF_TYPE]
+    described = [item for item in outgoing if item[0][1].value != RDF_TYPE]
+    start = page * page_size
     rows: dict[str, Row] = {}
-    incoming: list[tuple[Value, Value]] = []
-    for (subject, predicate, obj), graphs in sorted(graphs_of.items(), key=lambda kv: tuple(map(str, kv[0]))):
-        derived = all(g.startswith(DERIVED_PREFIX) for g in graphs)
-        if subject == node:
-            value = labels.value(obj, derived)
-            if predicate.value == RDF_TYPE:
-                types.append(value)
-                continue
-            row = rows.setdefault(predicate.value, Row(labels.value(predicate)))
-            row.values.append(value)
-        else:
-            incoming.append((labels.value(subject, derived), labels.value(predicate)))
+    for (_, predicate, obj), derived in described[start : start + page_size]:
+        row = rows.setdefault(predicate.value, Row(labels.value(predicate)))
+        row.values.append(labels.value(obj, derived))
+    links = [
+        (labels.value(subject, derived), labels.value(predicate))
+        for (subject, predicate, _), derived in incoming[start : start + page_size]
+    ]
     title = labels.label(node) or iri
     ordered = sorted(rows.values(), key=lambda r: (r.predicate.text.lower(), r.predicate.href or ""))
-    return ResourceView(iri, title, types, ordered, incoming)
+    pages = max(1, -(-max(len(described), len(incoming)) // page_size))
+    return ResourceView(
+        iri, title, types[:page_size], ordered, links, page, pages, len(described), len(incoming)
+    )
+
+
+def _statements(quads) -> list[tuple[tuple, bool]]:
+    """Distinct (subject, predicate, object) in a stable order, each with whether it is stated
+    only in derived graphs."""
+    graphs_of: dict[tuple, set[str]] = {}
+    for quad in quads:
+        graph_name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        graphs_of.setdefault((quad.subject, quad.predicate, quad.object), set()).add(graph_name)
+    ordered = sorted(graphs_of.items(), key=lambda kv: tuple(map(str, kv[0])))
+    return [(key, all(g.startswith(DERIVED_PREFIX) for g in graphs)) for key, graphs in ordered]
 
 
 class _Labels:
@@ -114,7 +131,7 @@ class _Labels:
         if isinstance(term, ox.NamedNode):
             label = self.label(term) if term.value.startswith(BASE) else None
             text = label or compact(term.value)
-            return Value(text, local_path(term.value) or term.value, "iri", derived=derived)
+            return Value(text, local_path(term.value) or safe_href(term.value), "iri", derived=derived)
         if isinstance(term, ox.BlankNode):
             return Value(f"_:{term.value}", None, "bnode", derived=derived)
         if isinstance(term, ox.Literal):

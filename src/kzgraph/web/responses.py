@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from .protocol import Reply, error_reply
 
@@ -20,17 +21,36 @@ RDF_OFFERS = {
 }
 
 
+CHUNK = 64 * 1024  # bytes handed to the server at a time: a client that doesn't read holds one
+
+
 class BodyTooLarge(Exception):
     pass
 
 
+class BodyTooSlow(Exception):
+    pass
+
+
+def bytes_response(
+    body: bytes, status: int = 200, media_type: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """`body` sent in CHUNK pieces at the pace the client reads (uvicorn waits for the socket to
+    drain), so that a slow or stalled client never makes the server copy a whole answer."""
+    if len(body) <= CHUNK:
+        return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+    async def pieces():
+        view = memoryview(body)
+        for start in range(0, len(view), CHUNK):
+            yield bytes(view[start : start + CHUNK])
+
+    headers = {**(headers or {}), "Content-Length": str(len(body))}
+    return StreamingResponse(pieces(), status_code=status, media_type=media_type, headers=headers)
+
+
 def reply_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        reply.body,
-        status_code=reply.status,
-        media_type=reply.media_type,
-        headers={**reply.headers, **(headers or {})},
-    )
+    return bytes_response(reply.body, reply.status, reply.media_type, {**reply.headers, **(headers or {})})
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -56,25 +76,22 @@ def content_type(header: str | None) -> tuple[str | None, str | None]:
     return media_type.lower(), charset
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused as soon as it is known to be over `limit` bytes (declared or received)."""
+async def read_body(request: Request, limit: int, seconds: float) -> bytes:
+    """The body, refused as soon as it is known to be over `limit` bytes (declared or received),
+    or when it has not all arrived within `seconds` (BodyTooSlow)."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise BodyTooLarge
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
+    with anyio.move_on_after(seconds) as deadline:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge
+            chunks.append(chunk)
+    if deadline.cancelled_caught:
+        raise BodyTooSlow
     return b"".join(chunks)
-
-
-def safe_href(href: str | None) -> str | None:
-    """`href` if it may become a link (an http(s) IRI or a path of this site), else None."""
-    if href and (href.startswith("/") or href.split(":", 1)[0].lower() in ("http", "https")):
-        return href
-    return None
 
 
 def script_json(value: object) -> str:
@@ -95,4 +112,5 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "Internal server error")
+    # Not passed through the middleware (Starlette answers these outermost): say nosniff here.
+    return error_response(500, "Internal server error", {"X-Content-Type-Options": "nosniff"})

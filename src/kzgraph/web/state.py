@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -15,19 +16,22 @@ from starlette.templating import Jinja2Templates
 from .display import human_date, internal_url, lines, page_href
 from .pagecache import PageCache
 from .protocol import Reply
-from .querypool import QueryPool, Snapshot
+from .querypool import PAGES, SPARQL, Job, QueryPool, Snapshot
 from .resource_pages import local_path
-from .responses import safe_href
+from .safety import safe_href
+from .security_headers import csp_nonce
 from .settings import ServeSettings
 
 PACKAGE = Path(__file__).resolve().parent
+# Threads that may wait for a worker, per lane: a flood of one lane can't take the other's.
+WAITING_THREADS = {SPARQL: 32, PAGES: 32}
 
 
 class WebState:
     def __init__(self, graph, settings: ServeSettings):
         self.graph = graph
         self.settings = settings
-        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"), context_processors=[csp_nonce])
         self.templates.env.globals["local_path"] = local_path
         self.templates.env.globals["url"] = internal_url
         self.templates.env.globals["safe_href"] = safe_href
@@ -35,6 +39,7 @@ class WebState:
         self.page_cache = PageCache()
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
+        self._threads: dict[str, CapacityLimiter] = {}
 
     def snapshot(self) -> Snapshot:
         """The served graphs as N-Quads, for the worker processes to load."""
@@ -50,17 +55,34 @@ class WebState:
 
     async def start(self) -> None:
         settings = self.settings
+        self._threads = {lane: CapacityLimiter(n) for lane, n in WAITING_THREADS.items()}
         self.pool = await run_in_threadpool(
-            QueryPool, self.snapshot(), settings.workers, settings.memory_mb, self.graph.catalog.directory
+            QueryPool,
+            self.snapshot(),
+            settings.workers,
+            settings.memory_mb,
+            self.graph.catalog.directory,
+            settings.page_workers,
         )
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
 
-    async def call(self, job) -> Reply:
-        """Run a query job in a worker process under the time limit."""
-        return await run_in_threadpool(self.pool.call, job, self.settings.timeout)
+    async def call(self, job: Job) -> Reply | Any:
+        """Run a job in a worker process of its lane under the time limit: a Reply, or what a
+        page job makes (a Reply if it failed)."""
+        limiter = self._threads[job.lane]
+        return await to_thread.run_sync(self.pool.call, job, self.settings.timeout, limiter=limiter)
+
+    def base_url(self, request: Request) -> str:
+        """The server's public URL: `--base-url`, else the address it listens on (never the
+        client's Host header)."""
+        if self.settings.base_url:
+            return self.settings.base_url.rstrip("/")
+        host, port = request.scope.get("server") or ("127.0.0.1", 80)
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}" + ("" if port == 80 else f":{port}")
 
     async def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """`make()` once per key (in a thread: it may be slow), for answers that depend only on the graph."""

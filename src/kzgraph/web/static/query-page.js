@@ -21,6 +21,13 @@
   const table = Yasgui.Yasr.plugins.table.prototype;
   const uriLink = table.getUriLinkFromBinding;
   table.getUriLinkFromBinding = function (binding, prefixes) {
+    if (!/^https?:/i.test(binding.value)) {
+      // Only http(s) IRIs become links (a javascript: or data: IRI from the data is text).
+      const text = document.createElement("span");
+      text.className = "iri";
+      text.textContent = "<" + binding.value + ">";
+      return text.outerHTML;
+    }
     const html = uriLink.call(this, binding, prefixes);
     return html.replace(/href=(["'])https:\/\/w3id\.org\/kzgraph\/(id\/|ontology|dataset)/, "href=$1/$2");
   };
