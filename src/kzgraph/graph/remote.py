@@ -19,6 +19,7 @@ the netrc file (~/.netrc, or $NETRC) entry for the endpoint's host: never from t
 from __future__ import annotations
 
 import contextlib
+import json
 import netrc
 import os
 import re
@@ -102,7 +103,10 @@ class RemoteGraph(Graph):
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         try:
             if media in _RESULT_TYPES:
-                return ox.parse_query_results(response.content, format=_RESULT_TYPES[media])
+                content = response.content
+                if media == "application/sparql-results+json" and _BOOLEAN.encode() in content:
+                    content = _canonical_booleans(content)
+                return ox.parse_query_results(content, format=_RESULT_TYPES[media])
             if media in _RDF_TYPES:
                 quads = ox.parse(response.content, format=_RDF_TYPES[media])
                 return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -133,6 +137,20 @@ class RemoteGraph(Graph):
             "make the default graph their union (oxigraph serve --union-default-graph; Fuseki: "
             "unionDefaultGraph) or name them with --graph IRI (repeatable). Otherwise: kzgraph push."
         )
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def _canonical_booleans(content: bytes) -> bytes:
+    """SPARQL JSON results with xsd:boolean values in their canonical form: Virtuoso sends
+    "1"/"0" (the same values as "true"/"false"), which would print differently elsewhere."""
+    results = json.loads(content)
+    for row in results.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("datatype") == _BOOLEAN and value.get("value") in ("0", "1"):
+                value["value"] = "true" if value["value"] == "1" else "false"
+    return json.dumps(results).encode()
 
 
 # Push
