@@ -37,7 +37,7 @@ from ..errors import EndpointError, LabelNotFound, ParameterError, QueryError
 from ..resources import ENTAILMENT_RULES_DIR, RULES_DIR
 from .catalog import Catalog
 from .namespaces import DERIVED_PREFIX, KZ
-from .rules import load_rules
+from .rules import Rule, load_rules
 from .sparql_text import bind_values, with_dataset, with_prefixes
 from .store import SOURCES, Graph
 
@@ -126,7 +126,7 @@ class RemoteGraph(Graph):
 
     def holds_kzgraph_data(self) -> bool:
         """Whether the graphs the queries read state anything in kzgraph's vocabulary."""
-        return bool(self._execute(f"ASK {{ ?s a ?type FILTER (STRSTARTS(STR(?type), \"{KZ}\")) }}"))
+        return bool(self._execute(f'ASK {{ ?s a ?type FILTER (STRSTARTS(STR(?type), "{KZ}")) }}'))
 
     def _no_data_message(self) -> str:
         if self.graphs is not None:
@@ -390,7 +390,7 @@ def derive(
         while rounds < max_rounds:
             rounds += 1
             for rule in rules:
-                response = updater.send(with_prefixes(rule.insert(into, [graph] if graph else [])))
+                response = updater.send(with_prefixes(_rule_update(rule, into, graph)))
                 if response.status_code >= 400:
                     refused = _snippet(response)
                     raise EndpointError(f"rule {rule.name}: {update_endpoint} refused it: {refused}")
@@ -398,6 +398,15 @@ def derive(
             if count == previous:
                 break
     return DeriveReport(into, count - before, rounds)
+
+
+def _rule_update(rule: Rule, into: str, graph: str | None) -> str:
+    """The rule as an INSERT into `into`, its pattern matched in `graph` (a GRAPH group: Oxigraph
+    refuses USING when its default graph is the union) or in the default graph."""
+    if graph is None:
+        return rule.insert(into, [])
+    head = f"{rule.prologue}INSERT {{ GRAPH <{into}> {{{rule.template}}} }}"
+    return f"{head}\nWHERE {{ GRAPH <{graph}> {rule.pattern} }}"
 
 
 # HTTP
