@@ -22,7 +22,14 @@ from kzgraph.graph.params import bind
 from kzgraph.graph.sparql_text import bind_values, with_prefixes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        *("integer", "decimal", "double", "float", "int", "long", "short", "byte"),
+        *("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
+        *("unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"),
+    )
+}
 _LIST_SEPARATORS = re.compile(r" \| |; ")
 
 Row = tuple[object, ...]

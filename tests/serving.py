@@ -57,16 +57,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_oxigraph(location: Path, start_seconds: float = 30.0) -> Iterator[str]:
+def running_oxigraph(
+    location: Path, start_seconds: float = 30.0, union_default_graph: bool = True
+) -> Iterator[str]:
     """`oxigraph serve` on a store at `location`, its default graph the union of the named
-    graphs, on 127.0.0.1 until the block ends; yield its base URL. Fails if it is not installed."""
+    graphs (unless not `union_default_graph`), on 127.0.0.1 until the block ends; yield its base
+    URL. Fails if it is not installed."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
     url = f"http://127.0.0.1:{free_port()}"
     command = [binary, "serve", "--location", str(location), "--bind", url.removeprefix("http://")]
     process = subprocess.Popen(
-        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*command, *(["--union-default-graph"] if union_default_graph else [])],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + start_seconds
     while True:

@@ -64,7 +64,8 @@ class RemoteGraph(Graph):
     Queries read the endpoint's default graph (on Virtuoso and GraphDB the union of all graphs;
     start Oxigraph with --union-default-graph, configure Fuseki with unionDefaultGraph), or, with
     `graphs`, the merge of those named graphs (FROM and FROM NAMED clauses added to each query,
-    so that an endpoint whose default graph is empty works as it is).
+    and the protocol's default-graph-uri and named-graph-uri, so that an endpoint whose default
+    graph is empty works as it is).
     """
 
     def __init__(
@@ -92,9 +93,12 @@ class RemoteGraph(Graph):
         """Send the query (parameters bound by a VALUES block, prefixes declared) and parse the
         answer into pyoxigraph results: QuerySolutions, QueryBoolean, or a list of triples."""
         text = bind_values(sparql, substitutions or {})
+        form: dict[str, str | list[str]] = {}
         if self.graphs is not None:
+            # Both: `oxigraph serve --union-default-graph` ignores FROM, some servers the parameters.
             text = with_dataset(text, self.graphs)
-        form = {"query": with_prefixes(text)}
+            form["default-graph-uri"] = form["named-graph-uri"] = list(self.graphs)
+        form["query"] = with_prefixes(text)
         headers = {"Accept": _ACCEPT}
         response = _send(self._client, "POST", self.endpoint, self.timeout, data=form, headers=headers)
         if response.status_code == 400:
@@ -104,7 +108,9 @@ class RemoteGraph(Graph):
         try:
             if media in _RESULT_TYPES:
                 content = response.content
-                if media == "application/sparql-results+json" and _BOOLEAN.encode() in content:
+                if media == "application/sparql-results+json" and b"__ASK_RETVAL" in content:
+                    content = _ask_answer(content)
+                elif media == "application/sparql-results+json" and _BOOLEAN.encode() in content:
                     content = _canonical_booleans(content)
                 return ox.parse_query_results(content, format=_RESULT_TYPES[media])
             if media in _RDF_TYPES:
@@ -151,6 +157,14 @@ def _canonical_booleans(content: bytes) -> bytes:
             if value.get("datatype") == _BOOLEAN and value.get("value") in ("0", "1"):
                 value["value"] = "true" if value["value"] == "1" else "false"
     return json.dumps(results).encode()
+
+
+def _ask_answer(content: bytes) -> bytes:
+    """Virtuoso answers an ASK that names its dataset (FROM, default-graph-uri) as a SELECT of one
+    variable, __ASK_RETVAL, bound to 1 or with no row: the boolean result it means."""
+    rows = json.loads(content).get("results", {}).get("bindings", [])
+    answer = any(row.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for row in rows)
+    return json.dumps({"head": {}, "boolean": answer}).encode()
 
 
 # Push
