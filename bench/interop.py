@@ -5,8 +5,11 @@ its derived links and entailments), compared with the embedded engine's rows.
     python bench/interop.py            # the matrix as Markdown, one row per stored query
 
 Engines: `oxigraph serve` (pip oxigraph), Virtuoso 7 (Debian virtuoso-opensource), rdflib's SPARQL
-engine. Each server is started on loopback with a store of its own and stopped afterwards.
-Jena and Comunica are not installed here: their columns are left out (see docs/scale.md).
+engine, and Jena TDB2 (Debian libapache-jena-java: `tdb2.tdbloader`, then `tdb2.tdbquery` with
+the union default graph, one JVM per query) where installed. Each server is started on loopback
+with a store of its own and stopped afterwards. Debian's Jena 4.5 fails to start as packaged
+(its relocated xerces classes, package `xerces`, miss their message resources, which stay under
+org/apache/jena/ext/xerces): the script copies them into a small resource jar on its class path.
 Rows are compared as multisets of RDF terms, numbers by value at the precision the query's
 front matter declares (tests/engines.py).
 """
@@ -15,16 +18,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from contextlib import ExitStack
 from pathlib import Path
 
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from engines import compare, graph_runner, rdflib_runner  # tests/engines.py
+from engines import Runner, compare, graph_runner, query_text, rdflib_runner  # tests/engines.py
 from serving import VIRTUOSO_PASSWORD, VIRTUOSO_USER, running_oxigraph, running_virtuoso
 
 import kzgraph
@@ -50,6 +55,8 @@ def main() -> None:
             push(graph, f"{url}/sparql-graph-crud-auth")
             engines["Virtuoso 7"] = graph_runner(RemoteGraph(f"{url}/sparql", timeout=60))
         engines["rdflib " + _version("rdflib")] = rdflib_runner(quads, graph)
+        if (JAVA_DIR / "jena-arq.jar").exists():
+            engines["Jena TDB2 " + _jena_version()] = jena_runner(quads, graph, tmp / "jena")
         print(f"{len(graph.entail().store):,} quads; {len(graph.catalog)} stored queries\n")
         print("| query | " + " | ".join(engines) + " |")
         print("|---|" + "---|" * len(engines))
@@ -64,6 +71,79 @@ def main() -> None:
             print(f"| {query.name} | " + " | ".join(verdicts) + " |", flush=True)
         print("| **same** | " + " | ".join(f"{n} of {len(graph.catalog)}" for n in same.values()) + " |")
         print(f"\n({time.perf_counter() - started:.1f} s)")
+
+
+JAVA_DIR = Path("/usr/share/java")
+# Jena's jars and what Debian's libapache-jena-java depends on (/usr/share/java/* as a whole
+# holds two slf4j bindings at once, which slf4j refuses).
+_JENA_DEPENDENCIES = [
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-annotations",
+    "jackson-core",
+    "jackson-databind",
+    "jakarta.json-api",
+    "jsonld-java",
+    "protobuf",
+    "slf4j-api",
+    "slf4j-nop",
+    "thrift",
+    "titanium-json-ld",
+    "jcl-over-slf4j",
+]
+
+
+def jena_runner(quads: Path, resolver: kzgraph.Graph, directory: Path) -> Runner:
+    """Jena TDB2: the quads bulk-loaded into a database, each query run by tdb2.tdbquery over the
+    union of the named graphs."""
+    directory.mkdir()
+    resources = directory / "xerces-resources.jar"
+    with zipfile.ZipFile(JAVA_DIR / "jena-core.jar") as jar, zipfile.ZipFile(resources, "w") as out:
+        for name in jar.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and not name.endswith((".class", "/")):
+                out.writestr(name.replace("org/apache/jena/ext/xerces/", "xerces/"), jar.read(name))
+    jars = [*sorted(JAVA_DIR.glob("jena-*.jar")), *(JAVA_DIR / f"{j}.jar" for j in _JENA_DEPENDENCIES)]
+    classpath = ":".join(str(j) for j in [*jars, resources])
+    database = directory / "tdb2"
+    java = ["java", "-cp", classpath]
+    subprocess.run(
+        [*java, "tdb2.tdbloader", "--loc", str(database), str(quads)], check=True, capture_output=True
+    )
+
+    def run(query, params):
+        text = directory / "query.rq"
+        text.write_text(query_text(query, params, resolver), encoding="utf-8")
+        command = ["tdb2.tdbquery", "--loc", str(database), "--set", "tdb:unionDefaultGraph=true"]
+        done = subprocess.run(
+            [*java, *command, "--query", str(text), "--results", "JSON"], capture_output=True, timeout=300
+        )
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr.decode(errors="replace").strip().splitlines()[-1])
+        solutions = ox.parse_query_results(done.stdout, format=ox.QueryResultsFormat.JSON)
+        columns = [v.value for v in solutions.variables]
+        hidden = {p.name for p in query.params} - set(query.columns)
+        keep = [i for i, c in enumerate(columns) if c not in hidden]
+        rows = [tuple(solution[i] for i in keep) for solution in solutions]
+        if len(keep) < len(columns):
+            rows = list(dict.fromkeys(rows))
+        return [columns[i] for i in keep], rows
+
+    return run
+
+
+def _jena_version() -> str:
+    with zipfile.ZipFile(JAVA_DIR / "jena-arq.jar") as jar:
+        properties = jar.read("META-INF/maven/org.apache.jena/jena-arq/pom.properties").decode()
+    return next((line[8:] for line in properties.splitlines() if line.startswith("version=")), "")
 
 
 def _version(package: str) -> str:
