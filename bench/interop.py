@@ -10,20 +10,28 @@ the union default graph, one JVM per query) where installed. Each server is star
 with a store of its own and stopped afterwards. Debian's Jena 4.5 fails to start as packaged
 (its relocated xerces classes, package `xerces`, miss their message resources, which stay under
 org/apache/jena/ext/xerces): the script copies them into a small resource jar on its class path.
+Comunica 4.5 (`npm install @comunica/query-sparql@4.5`; Comunica 5 needs Node 22) runs where
+`comunica-sparql` is on the PATH or $COMUNICA_SPARQL names it, one process per query, over the
+N-Quads file served on loopback (--unionDefaultGraph).
 Rows are compared as multisets of RDF terms, numbers by value at the precision the query's
 front matter declares (tests/engines.py).
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,6 +65,10 @@ def main() -> None:
         engines["rdflib " + _version("rdflib")] = rdflib_runner(quads, graph)
         if (JAVA_DIR / "jena-arq.jar").exists():
             engines["Jena TDB2 " + _jena_version()] = jena_runner(quads, graph, tmp / "jena")
+        comunica = os.environ.get("COMUNICA_SPARQL") or shutil.which("comunica-sparql")
+        if comunica:
+            url = stack.enter_context(serving_file(quads))
+            engines["Comunica " + _comunica_version(comunica)] = comunica_runner(comunica, url, graph, tmp)
         print(f"{len(graph.entail().store):,} quads; {len(graph.catalog)} stored queries\n")
         print("| query | " + " | ".join(engines) + " |")
         print("|---|" + "---|" * len(engines))
@@ -128,16 +140,73 @@ def jena_runner(quads: Path, resolver: kzgraph.Graph, directory: Path) -> Runner
         )
         if done.returncode != 0:
             raise RuntimeError(done.stderr.decode(errors="replace").strip().splitlines()[-1])
-        solutions = ox.parse_query_results(done.stdout, format=ox.QueryResultsFormat.JSON)
-        columns = [v.value for v in solutions.variables]
-        hidden = {p.name for p in query.params} - set(query.columns)
-        keep = [i for i, c in enumerate(columns) if c not in hidden]
-        rows = [tuple(solution[i] for i in keep) for solution in solutions]
-        if len(keep) < len(columns):
-            rows = list(dict.fromkeys(rows))
-        return [columns[i] for i in keep], rows
+        return _visible(query, ox.parse_query_results(done.stdout, format=ox.QueryResultsFormat.JSON))
 
     return run
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving_file(path: Path) -> Iterator[str]:
+    """The file over HTTP on a free loopback port until the block ends; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(path.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{path.name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def comunica_runner(binary: str, url: str, resolver: kzgraph.Graph, directory: Path) -> Runner:
+    """Comunica's comunica-sparql over the quads file (default graph: the union)."""
+
+    def run(query, params):
+        text = directory / "comunica.rq"
+        text.write_text(query_text(query, params, resolver), encoding="utf-8")
+        command = [
+            binary,
+            url,
+            "-f",
+            str(text),
+            "-t",
+            "application/sparql-results+json",
+            "--unionDefaultGraph",
+        ]
+        done = subprocess.run(command, capture_output=True, timeout=300)
+        if done.returncode != 0 or not done.stdout.strip():
+            lines = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
+            raise RuntimeError(lines[-1] if lines else f"exit status {done.returncode}")
+        answer = json.loads(done.stdout)
+        answer.pop("metadata", None)  # Comunica's own key after the bindings, which pyoxigraph refuses
+        return _visible(
+            query, ox.parse_query_results(json.dumps(answer).encode(), format=ox.QueryResultsFormat.JSON)
+        )
+
+    return run
+
+
+def _comunica_version(binary: str) -> str:
+    done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=120)
+    match = next((line for line in done.stdout.splitlines() if "Comunica" in line), "")
+    return match.split()[-1] if match else ""
+
+
+def _visible(query, solutions: ox.QuerySolutions) -> tuple[list[str], list[tuple]]:
+    """Columns and rows without the parameter columns kzgraph hides (as Graph.run does)."""
+    columns = [v.value for v in solutions.variables]
+    hidden = {p.name for p in query.params} - set(query.columns)
+    keep = [i for i, c in enumerate(columns) if c not in hidden]
+    rows = [tuple(solution[i] for i in keep) for solution in solutions]
+    if len(keep) < len(columns):
+        rows = list(dict.fromkeys(rows))
+    return [columns[i] for i in keep], rows
 
 
 def _jena_version() -> str:
