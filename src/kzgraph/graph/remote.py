@@ -162,7 +162,10 @@ def _canonical_booleans(content: bytes) -> bytes:
 def _ask_answer(content: bytes) -> bytes:
     """Virtuoso answers an ASK that names its dataset (FROM, default-graph-uri) as a SELECT of one
     variable, __ASK_RETVAL, bound to 1 or with no row: the boolean result it means."""
-    rows = json.loads(content).get("results", {}).get("bindings", [])
+    results = json.loads(content)
+    if results.get("head", {}).get("vars") != ["__ASK_RETVAL"]:
+        return content
+    rows = results.get("results", {}).get("bindings", [])
     answer = any(row.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for row in rows)
     return json.dumps({"head": {}, "boolean": answer}).encode()
 
