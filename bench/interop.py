@@ -182,7 +182,8 @@ def comunica_runner(binary: str, url: str, resolver: kzgraph.Graph, directory: P
         done = subprocess.run(command, capture_output=True, timeout=300)
         if done.returncode != 0 or not done.stdout.strip():
             lines = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
-            raise RuntimeError(lines[-1] if lines else f"exit status {done.returncode}")
+            errors = [line for line in lines if "Error" in line] or lines
+            raise RuntimeError(errors[-1] if errors else f"exit status {done.returncode}")
         answer = json.loads(done.stdout)
         answer.pop("metadata", None)  # Comunica's own key after the bindings, which pyoxigraph refuses
         return _visible(

@@ -51,6 +51,10 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def progress(server: str, step: str, value: object) -> None:
+    print(f"{server}: {step}: {value}", file=sys.stderr, flush=True)
+
+
 def latencies(graph: kzgraph.Graph, repeat: int) -> dict[str, tuple[float, int]]:
     """Median seconds and row count of each query (one warm-up run first)."""
     out = {}
@@ -76,28 +80,27 @@ def load_raw(graph_store: str, files: list[Path], auth: httpx.Auth | None) -> No
         response.raise_for_status()
 
 
-def server_run(name: str, base: str, endpoints: dict[str, str], graph, files, auth, repeat: int) -> dict:
+def server_run(name: str, endpoints: dict[str, str], graph, files, auth, repeat: int) -> dict:
     result: dict = {"server": name}
-    result["push graph store"] = timed(lambda: push(graph, endpoints["store"], timeout=3600))
-    remote = RemoteGraph(endpoints["query"], timeout=3600)
-    result["queries"] = latencies(remote, repeat)
-    result["push update"] = timed(
-        lambda: push(graph, None, update_endpoint=endpoints["update"], timeout=3600)
-    )
-    result["load raw"] = timed(lambda: load_raw(endpoints["store"], files, auth))
-    report = None
 
-    def run_derive() -> None:
-        nonlocal report
-        report = derive(endpoints["update"], endpoints["query"], graph=RAW, timeout=3600)
+    def step(label: str, action: Callable[[], object]) -> None:
+        result[label] = timed(action)
+        progress(name, label, f"{result[label]:.1f} s")
 
-    result["derive"] = timed(run_derive)
-    result["derived"] = report.added if report else 0
-    result["derive again"] = timed(
-        lambda: derive(endpoints["update"], endpoints["query"], graph=RAW, timeout=3600)
+    step("push graph store", lambda: push(graph, endpoints["store"], timeout=3600))
+    result["queries"] = latencies(RemoteGraph(endpoints["query"], timeout=3600), repeat)
+    progress(name, "queries", result["queries"])
+    step("push update", lambda: push(graph, None, update_endpoint=endpoints["update"], timeout=3600))
+    step("load raw", lambda: load_raw(endpoints["store"], files, auth))
+    reports = []
+    step(
+        "derive",
+        lambda: reports.append(derive(endpoints["update"], endpoints["query"], graph=RAW, timeout=3600)),
     )
-    raw = RemoteGraph(endpoints["query"], graphs=[RAW], timeout=3600)
-    result["raw queries"] = latencies(raw, repeat)
+    result["derived"] = reports[0].added
+    step("derive again", lambda: derive(endpoints["update"], endpoints["query"], graph=RAW, timeout=3600))
+    result["raw queries"] = latencies(RemoteGraph(endpoints["query"], graphs=[RAW], timeout=3600), repeat)
+    progress(name, "raw queries", result["raw queries"])
     return result
 
 
@@ -121,10 +124,11 @@ def main() -> None:
         entail_seconds = timed(graph.entail)
         quads = len(graph.store)
         embedded = latencies(graph, args.repeat)
+        progress("embedded", "load, entail, queries", (load_seconds, entail_seconds, embedded))
         runs = []
         with running_oxigraph(tmp / "oxigraph") as url:
             endpoints = {"store": f"{url}/store", "query": f"{url}/query", "update": f"{url}/update"}
-            runs.append(server_run("Oxigraph server", url, endpoints, graph, files, None, args.repeat))
+            runs.append(server_run("Oxigraph server", endpoints, graph, files, None, args.repeat))
         with running_virtuoso(tmp / "virtuoso", buffers=170_000, query_seconds=3600) as url:
             endpoints = {
                 "store": f"{url}/sparql-graph-crud-auth",
@@ -132,7 +136,7 @@ def main() -> None:
                 "update": f"{url}/sparql-auth",
             }
             auth = httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD)
-            runs.append(server_run("Virtuoso 7", url, endpoints, graph, files, auth, args.repeat))
+            runs.append(server_run("Virtuoso 7", endpoints, graph, files, auth, args.repeat))
     print(f"\n{args.size:,} synthetic triples + the bundled data: {quads:,} quads with what kzgraph derives")
     print(f"embedded: kzgraph.load {load_seconds:.1f} s, entail {entail_seconds:.1f} s\n")
     print("| step | " + " | ".join(r["server"] for r in runs) + " |")
