@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from serving import VIRTUOSO_PASSWORD, VIRTUOSO_USER, running_virtuoso
 
 import kzgraph
 from kzgraph.resources import ROOT
@@ -54,6 +56,21 @@ def tiny_ttl(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory) -> Iterator[str]:
+    """One throwaway Virtuoso for the whole run (a new database, loopback ports); its base URL.
+    Its authenticated endpoints take the credentials of the `virtuoso_credentials` fixture."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture
+def virtuoso_credentials(monkeypatch) -> None:
+    """Virtuoso's administrator in the environment, where kzgraph reads HTTP credentials."""
+    monkeypatch.setenv("KZGRAPH_USER", VIRTUOSO_USER)
+    monkeypatch.setenv("KZGRAPH_PASSWORD", VIRTUOSO_PASSWORD)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

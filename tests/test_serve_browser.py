@@ -48,7 +48,9 @@ def test_a_parameterised_stored_query_tab_runs_with_its_example(base_url, graph,
         page = browser.open(base_url + "/editor")
         page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
         page.click(f"#tab-query-{name}")
-        page.wait_for_function(f"() => window.kzgraphYasgui.getTab().getId() === 'query-{name}'", timeout=10_000)
+        page.wait_for_function(
+            f"() => window.kzgraphYasgui.getTab().getId() === 'query-{name}'", timeout=10_000
+        )
         page.click(".tabPanel.active .yasqe_queryButton")
         page.wait_for_selector(".tabPanel.active .yasr table.dataTable tbody tr", timeout=20_000)
         info = page.locator(".tabPanel.active .yasr_response_chip").inner_text()

@@ -22,6 +22,7 @@ DATES_HELP = """Dates are ISO 8601 (EDTF): 1999-01-19, 1999-01 (a month) or 1999
 
 # command name -> "module:function" in this package
 COMMANDS = {
+    "derive": "data_commands:derive",
     "describe": "data_commands:describe",
     "docs": "data_commands:docs",
     "drop": "data_commands:drop",
@@ -188,7 +189,16 @@ def _absolute_base(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def endpoint_options(command: Callable) -> Callable:
-    """--endpoint/--timeout: run on a remote SPARQL 1.1 endpoint instead of the embedded store."""
+    """--endpoint/--timeout/--graph: run on a remote SPARQL 1.1 endpoint instead of the embedded
+    store, optionally on some of its named graphs only."""
+    command = click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        metavar="IRI",
+        help="With --endpoint: read these named graphs (FROM clauses), for a server whose default "
+        "graph is not the union of its graphs. Repeatable.",
+    )(command)
     command = click.option(
         "--timeout",
         type=FloatRange(min=0, min_open=True),
@@ -222,6 +232,7 @@ def open_graph(
     endpoint: str | None = None,
     timeout: float = 30.0,
     base: str | None = None,
+    graphs: tuple[str, ...] = (),
 ):
     """The graph the graph options name: a remote endpoint, an on-disk store, or the bundled data
     (and --load files, relative IRIs resolved against `base`) parsed into memory."""
@@ -229,10 +240,14 @@ def open_graph(
         raise click.UsageError("--load, --store and --endpoint each choose the data: give only one")
     if base is not None and not load_files:
         raise click.UsageError("--base applies to --load files: give some, or leave it out")
+    if graphs and not endpoint:
+        raise click.UsageError("--graph names graphs of an --endpoint: give --endpoint too")
     if endpoint:
         from ..graph.remote import RemoteGraph
 
-        graph = RemoteGraph(endpoint, timeout=timeout)
+        graph = RemoteGraph(
+            endpoint, timeout=timeout, graphs=[_absolute_iri(g, "--graph") for g in graphs] or None
+        )
     elif store is not None:
         from ..graph.persistent import open_store
 
@@ -242,6 +257,15 @@ def open_graph(
 
         graph = load(load_files, base=base)
     return graph if source == "all" else graph.restrict(source)
+
+
+def _absolute_iri(value: str, option: str) -> str:
+    from ..graph.params import expand_iri
+
+    iri = expand_iri(value)
+    if iri is None:
+        raise click.BadParameter(f"{value!r} is not an absolute IRI", param_hint=option)
+    return iri
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

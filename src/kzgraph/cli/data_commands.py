@@ -1,5 +1,5 @@
-"""Commands on the data itself: validate, load into and drop from a store, push, export,
-describe, document, QuickStatements."""
+"""Commands on the data itself: validate, load into and drop from a store, push to and derive on
+a server, export, describe, document, QuickStatements."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from . import (
     FloatRange,
+    IntRange,
     StorePath,
     base_option,
     echo_text,
@@ -203,17 +204,36 @@ def drop(graph_iri: str, store: Path) -> None:
     help="SPARQL Update endpoint, used where the server has no Graph Store endpoint (or without --endpoint).",
 )
 @click.option("--graph", "target", metavar="IRI", help="Push all into this graph [default: each to its IRI].")
+@click.option(
+    "--chunk-size",
+    type=IntRange(min=1),
+    default=5000,
+    show_default=True,
+    metavar="TRIPLES",
+    help="With SPARQL Update: triples per INSERT DATA request (a refused one is split and sent again).",
+)
 @click.option("--timeout", type=FloatRange(min=0, min_open=True), default=120.0, show_default=True)
 @graph_options
 @source_option
 def push(
-    endpoint: str | None, update_endpoint: str | None, target: str | None, timeout: float, **graph_args
+    endpoint: str | None,
+    update_endpoint: str | None,
+    target: str | None,
+    chunk_size: int,
+    timeout: float,
+    **graph_args,
 ) -> None:
     """Upload the graph (with its derived links) to a triple store; pushing again replaces it.
 
     Each named graph (ontology, paper, post-2012, derived/..., user/...) replaces the graph with
     the same IRI on the server (SPARQL 1.1 Graph Store Protocol PUT), or all go into --graph IRI.
+    With SPARQL Update, each graph is written into a temporary graph and then moved onto its IRI
+    in one request, so a push that fails leaves the server's graphs as they were.
     Query it afterwards with --endpoint on run, query, lineage, viz and stats.
+
+    A server that asks for HTTP authentication (digest or basic; Virtuoso's
+    /sparql-graph-crud-auth and /sparql-auth) gets the user and password from the KZGRAPH_USER
+    and KZGRAPH_PASSWORD environment variables, or from the netrc entry for its host.
 
     \b
     Example:
@@ -226,16 +246,74 @@ def push(
     if endpoint is None and update_endpoint is None:
         raise click.UsageError("give --endpoint (Graph Store Protocol) or --update-endpoint (SPARQL Update)")
     report = push_graph(
-        open_graph(**graph_args), endpoint, update_endpoint=update_endpoint, target=target, timeout=timeout
+        open_graph(**graph_args),
+        endpoint,
+        update_endpoint=update_endpoint,
+        target=target,
+        timeout=timeout,
+        chunk_size=chunk_size,
     )
     for iri, triples in report.graphs.items():
         click.echo(f"Pushed <{iri}>: {plural(triples, 'triple')}", err=True)
     via = endpoint if report.method == "graph store" else update_endpoint
     total = sum(report.graphs.values())
+    requests = f", {plural(report.requests, 'request')}" if report.method == "update" else ""
     click.echo(
-        f"{plural(total, 'triple')} in {plural(len(report.graphs), 'graph')} to {via} ({report.method})",
+        f"{plural(total, 'triple')} in {plural(len(report.graphs), 'graph')} to {via}"
+        f" ({report.method}{requests})",
         err=True,
     )
+
+
+@click.command()
+@click.option("--update-endpoint", required=True, metavar="URL", help="The server's SPARQL Update endpoint.")
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="Its SPARQL query endpoint, to count what was derived [default: the update endpoint].",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="The graph the data was loaded into: the rules read it and write into it "
+    "[default: read the default graph, write into .../graph/derived/server].",
+)
+@click.option(
+    "--entailments/--no-entailments",
+    default=False,
+    show_default=True,
+    help="Also materialise the RDFS entailments (ontology/rules/entailment), for ad-hoc queries.",
+)
+@click.option("--timeout", type=FloatRange(min=0, min_open=True), default=600.0, show_default=True)
+def derive(
+    update_endpoint: str, query_endpoint: str | None, graph_iri: str | None, entailments: bool, timeout: float
+) -> None:
+    """Derive on a server what `kzgraph load` derives (ontology/rules/*.rq), as SPARQL Update, so
+    that the stored queries work on data its own bulk loader loaded (the ontology included).
+    Running it again adds nothing. Credentials as for push.
+
+    \b
+    Example:
+      kzgraph derive --update-endpoint http://localhost:7878/update
+      kzgraph derive --update-endpoint http://localhost:8890/sparql-auth \\
+                     --query-endpoint http://localhost:8890/sparql --graph https://example.org/kz
+    """
+    from ..graph.remote import derive as derive_on_server
+
+    if graph_iri is not None:
+        from ..graph.params import expand_iri
+
+        graph_iri = expand_iri(graph_iri)
+        if graph_iri is None:
+            raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    started = time.monotonic()
+    report = derive_on_server(
+        update_endpoint, query_endpoint, graph=graph_iri, entailments=entailments, timeout=timeout
+    )
+    seconds = time.monotonic() - started
+    where = f"<{report.graph}> in {report.rounds} round(s) ({seconds:.1f} s)"
+    click.echo(f"Derived {plural(report.added, 'triple')} into {where}", err=True)
 
 
 EXPORT_FORMATS = ["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]

@@ -1,11 +1,11 @@
-"""Working on SPARQL text where no parser is needed: binding parameters with VALUES blocks and
-declaring the kzgraph prefixes. Comments, strings and IRIs are stepped over whole, so nothing
-inside them is taken for syntax."""
+"""Working on SPARQL text where no parser is needed: binding parameters with VALUES blocks,
+naming the dataset with FROM clauses and declaring the kzgraph prefixes. Comments, strings and
+IRIs are stepped over whole, so nothing inside them is taken for syntax."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -77,6 +77,23 @@ def _closing(code: str, opening: int) -> int:
         if depth == 0:
             return i
     return len(code)
+
+
+def with_dataset(sparql: str, graphs: Iterable[str]) -> str:
+    """The query reading the merge of `graphs` as its default graph and those as its named graphs:
+    FROM and FROM NAMED clauses before its WHERE group (replacing any dataset it had is not
+    needed: the stored queries name none). Every engine honours these, where the protocol's
+    default-graph-uri is ignored by some servers' configurations."""
+    code = SKIP.sub(blank, sparql)
+    groups = _where_groups(code)
+    if not groups:
+        raise QueryError("cannot name the graphs to read: the query has no WHERE group")
+    brace = groups[0][0] - 1
+    keyword = re.search(r"\bWHERE\s*$", code[:brace], re.I)
+    at = keyword.start() if keyword else brace
+    names = [f"<{ox.NamedNode(g).value}>" for g in graphs]
+    clauses = "".join(f"FROM {n} " for n in names) + "".join(f"FROM NAMED {n} " for n in names)
+    return f"{sparql[:at]}{clauses}{sparql[at:]}"
 
 
 def with_prefixes(sparql: str) -> str:
