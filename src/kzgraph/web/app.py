@@ -16,9 +16,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import downloads, editor, endpoint, queries, resolve
+from . import dataset, downloads, editor, endpoint, queries, resolve
 from .protocol import TRUNCATED_HEADER
-from .responses import http_error, server_error
+from .responses import BrowserErrors, http_error, server_error
 from .settings import ServeSettings
 from .state import PACKAGE, WebState
 
@@ -38,26 +38,28 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
 
     routes = [
         Route("/", editor.home),
+        Route("/editor", editor.home),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/queries", queries.queries_index),
         Route("/queries/{name:str}.{ext:str}", queries.stored_query),
         Route("/queries/{name:str}", queries.stored_query),
         Route("/id/{path:path}", resolve.resource),
         Route("/ontology", resolve.ontology),
-        Route("/dataset", endpoint.description),
+        Route("/dataset", dataset.dataset_page),
         Route("/.well-known/void", endpoint.description),
         Route("/download/kzgraph.{ext:str}", downloads.download),
         Route("/context.jsonld", downloads.context),
         Mount("/static", app=StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
     middleware = [
+        Middleware(BrowserErrors),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
             expose_headers=[TRUNCATED_HEADER],
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

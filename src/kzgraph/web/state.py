@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from jinja2 import pass_context
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -15,7 +16,9 @@ from starlette.templating import Jinja2Templates
 from .protocol import Reply
 from .querypool import QueryPool, Snapshot
 from .resource_pages import local_path
+from .responses import safe_href
 from .settings import ServeSettings
+from .site_paths import SiteMode
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -26,6 +29,11 @@ class WebState:
         self.settings = settings
         self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
         self.templates.env.globals["local_path"] = local_path
+        self.templates.env.globals["url"] = internal_url
+        self.templates.env.globals["safe_href"] = safe_href
+        self.templates.env.globals["canonical_url"] = canonical_url
+        self.templates.env.globals["static_site"] = static_site
+        self.site: SiteMode | None = None  # set while `kzgraph site` writes the pages
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
 
@@ -64,3 +72,32 @@ class WebState:
 
 def web_state(request: Request) -> WebState:
     return request.app.state.web
+
+
+def _site_of(context) -> tuple[SiteMode | None, str]:
+    request = context.get("request")
+    if request is None:
+        return None, "/"
+    page = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return request.app.state.web.site, page
+
+
+@pass_context
+def internal_url(context, path: str) -> str:
+    """The link to the served path `path` from the page being rendered: `path` itself on the
+    server; while `kzgraph site` writes the pages, the relative link to the file that holds it."""
+    site, page = _site_of(context)
+    return path if site is None else site.link(page, path)
+
+
+@pass_context
+def canonical_url(context) -> str | None:
+    """The published address of the page being rendered (`kzgraph site --base-url`), or None."""
+    site, page = _site_of(context)
+    return None if site is None else site.canonical(page)
+
+
+@pass_context
+def static_site(context) -> bool:
+    """Whether the page is being written for `kzgraph site` (no server behind it: no editor, no forms)."""
+    return _site_of(context)[0] is not None
