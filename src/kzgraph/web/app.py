@@ -49,6 +49,7 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
         Route("/.well-known/void", endpoint.description),
         Route("/download/kzgraph.{ext:str}", downloads.download),
         Route("/context.jsonld", downloads.context),
+        Route("/static/vis-network/vis-network.min.js", editor.vis_network),
         Mount("/static", app=StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
     middleware = [
