@@ -1,0 +1,48 @@
+"""The static-site command: the served pages written as files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from . import graph_options, open_graph
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the site to (replaced if it holds an earlier site; else new or empty).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where the site will be published (e.g. https://example.org/kzgraph): canonical links, "
+    "the dataset description's downloads and the .htaccess redirects use it.",
+)
+@graph_options
+def site(output: Path, base_url: str | None, **graph_args) -> None:
+    """Write the site `kzgraph serve` shows as static files: every resource page with its
+    Turtle, JSON-LD and N-Triples, the lineage page, every stored query's results (HTML, CSV,
+    JSON) for its example parameters and every election year, the dataset description, the
+    ontology, the static assets, an offline search index and w3id-style redirect rules.
+
+    Example:
+
+        kzgraph site -o public --base-url https://example.org/kzgraph
+    """
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
+    from ..publish.site import write_site
+
+    started = time.perf_counter()
+    report = write_site(open_graph(**graph_args), output, base_url)
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"Wrote {report.files:,} files ({report.size:,} bytes) to {output} in {seconds:.1f} s", err=True
+    )
