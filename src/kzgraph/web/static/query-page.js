@@ -52,6 +52,16 @@
     requestConfig: { endpoint: endpoint, method: "POST" },
   });
 
+  // YASGUI's own inputs get names for screen readers (axe: label).
+  function labelInputs() {
+    const root = document.getElementById("yasgui");
+    root.querySelectorAll(".CodeMirror textarea").forEach((t) => t.setAttribute("aria-label", "SPARQL query"));
+    root.querySelectorAll("input.autocomplete").forEach((i) => i.setAttribute("aria-label", "SPARQL endpoint"));
+    root.querySelectorAll(".CodeMirror-scroll").forEach((s) => s.setAttribute("tabindex", "0"));
+  }
+  labelInputs();
+  yasgui.on("tabChange", labelInputs);
+
   picker.addEventListener("change", function () {
     const tab = byName.get(picker.value);
     if (!tab) return;
