@@ -20,9 +20,11 @@ from browser import launch_chromium
 from serving import free_port
 
 from kzgraph.cli import cli
+from kzgraph.cli.site_command import SITE_SETTINGS
 from kzgraph.graph.namespaces import ID
 from kzgraph.output import render
 from kzgraph.publish.site import write_site
+from kzgraph.web.app import make_app
 from kzgraph.web.resource_pages import resource_quads
 
 BASE_URL = "https://example.org/kzgraph"
@@ -59,7 +61,7 @@ def links_of(path: Path) -> list[str]:
 
 def test_two_runs_write_the_same_bytes(site, graph, tmp_path):
     again = tmp_path / "again"
-    write_site(graph, again, BASE_URL)
+    write_site(graph, make_app(graph, SITE_SETTINGS), again, BASE_URL)
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     _, mismatch, errors = filecmp.cmpfiles(site, again, [str(f) for f in files], shallow=False)

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..web.settings import ServeSettings
 from . import graph_options, open_graph
+
+# Every page is written whole: no row cap to speak of, and time for the largest answers.
+SITE_SETTINGS = ServeSettings(timeout=120.0, max_rows=1_000_000, workers=2)
 
 
 @click.command()
@@ -39,9 +43,11 @@ def site(output: Path, base_url: str | None, **graph_args) -> None:
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     from ..publish.site import write_site
+    from ..web.app import make_app
 
     started = time.perf_counter()
-    report = write_site(open_graph(**graph_args), output, base_url)
+    graph = open_graph(**graph_args)
+    report = write_site(graph, make_app(graph, SITE_SETTINGS), output, base_url)
     seconds = time.perf_counter() - started
     click.echo(
         f"Wrote {report.files:,} files ({report.size:,} bytes) to {output} in {seconds:.1f} s", err=True

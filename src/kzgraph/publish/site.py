@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from ..errors import KzgraphError
 from ..graph.namespaces import ID
 from .export import EXTENSIONS
+from .site_paths import SiteMode, site_file, variants
 
 MARKER = ".kzgraph-site"
 RDF_FORMATS = ("ttl", "jsonld", "nt")
@@ -55,9 +56,10 @@ class SiteReport:
     size: int
 
 
-def write_site(graph, directory: Path, base_url: str | None = None) -> SiteReport:
-    """Write the whole site to `directory` (replaced if it holds an earlier site; it must not
-    hold anything else). All or nothing: the site is built beside it, then moved into place."""
+def write_site(graph, app, directory: Path, base_url: str | None = None) -> SiteReport:
+    """Write the site of `app` (`kzgraph serve`'s application for `graph`, not started) to
+    `directory` (replaced if it holds an earlier site; it must not hold anything else). All or
+    nothing: the site is built beside it, then moved into place."""
     directory = Path(directory)
     if directory.exists() and (
         not directory.is_dir() or (any(directory.iterdir()) and not (directory / MARKER).exists())
@@ -68,7 +70,7 @@ def write_site(graph, directory: Path, base_url: str | None = None) -> SiteRepor
     directory.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
-        asyncio.run(_build(graph, building, base_url))
+        asyncio.run(_build(graph, app, building, base_url))
         (building / MARKER).write_text(
             "Written by kzgraph site; the directory is replaced on the next run.\n"
         )
@@ -83,15 +85,10 @@ def write_site(graph, directory: Path, base_url: str | None = None) -> SiteRepor
     return SiteReport(directory, len(sizes), sum(sizes))
 
 
-async def _build(graph, root: Path, base_url: str | None) -> None:
+async def _build(graph, app, root: Path, base_url: str | None) -> None:
     import httpx
 
-    from ..web.app import make_app
-    from ..web.settings import ServeSettings
-    from ..web.site_paths import SiteMode
-
-    app = make_app(graph, ServeSettings(timeout=120.0, max_rows=1_000_000, workers=2))
-    app.state.web.site = SiteMode(base_url)
+    app.state.web.site = SiteMode(base_url)  # the templates' url() links for the site from now on
     transport = httpx.ASGITransport(app=app)
     client = httpx.AsyncClient(transport=transport, base_url="http://kzgraph.site")
     async with app.router.lifespan_context(app), client:
@@ -99,16 +96,13 @@ async def _build(graph, root: Path, base_url: str | None) -> None:
         async def get(url: str) -> httpx.Response:
             return await client.get(url, headers={"Accept": ACCEPT})
 
-        await _crawl(graph, app.state.web, get, root)
+        await _crawl(graph, app.state.web.site, get, root)
 
 
-async def _crawl(graph, web, get, root: Path) -> None:
+async def _crawl(graph, site: SiteMode, get, root: Path) -> None:
     """Write the seed pages and every page they link to, then the 404 page, the search index
     and the redirect rules."""
-    from ..web.site_paths import site_file
-
-    site = web.site
-    urls = await seeds(web, get)
+    urls = await seeds(graph, get)
     # kzgraph viz's page, when the app serves no lineage page of its own (in a thread, meanwhile)
     lineage = None if "/lineage" in urls else asyncio.create_task(asyncio.to_thread(_lineage_page, graph))
     queue = deque(urls)
@@ -140,21 +134,19 @@ async def _crawl(graph, web, get, root: Path) -> None:
     _write(root, ".htaccess", redirect_rules(site.base_url).encode())
 
 
-async def seeds(web, get) -> list[str]:
+async def seeds(graph, get) -> list[str]:
     """The pages the site starts from; whatever they link to is written too."""
-    from ..web.queries import election_years, variants
-
     urls = ["/", "/queries", "/dataset", "/ontology", "/context.jsonld"]
     if (await get("/lineage")).status_code == 200:
         urls.append("/lineage")
     urls += [f"/dataset?format={f}" for f in DESCRIPTION_FORMATS]
     urls += [f"/ontology?format={f}" for f in DESCRIPTION_FORMATS]
     urls += [f"/download/kzgraph{ext}" for ext in EXTENSIONS.values()]
-    for iri in resource_iris(web.graph.store):
+    for iri in resource_iris(graph.store):
         path = "/id/" + iri.removeprefix(ID)
         urls += [path, *(f"{path}?format={f}" for f in RDF_FORMATS)]
-    years = await election_years(web)
-    for query in web.graph.catalog:
+    years = [row["year"] for row in await rows_of(get, "election-years")]
+    for query in graph.catalog:
         urls.append(f"/queries/{query.name}")
         for values in variants(query, years):
             qs = f"?{urlencode(values)}" if values else ""
@@ -175,13 +167,16 @@ def resource_iris(store: ox.Store) -> list[str]:
     return [row["s"].value for row in rows if isinstance(row["s"], ox.NamedNode)]
 
 
+async def rows_of(get, name: str) -> list[dict]:
+    """The rows of the stored query `name`, as the site serves them (the objects shape)."""
+    response = await get(f"/queries/{name}.json?_shape=objects")
+    if response.status_code != 200:
+        raise SiteError(f"{name} could not be read: {_message(response)}")
+    return response.json()["rows"]
+
+
 async def search_index(get) -> list[dict]:
     """Every labelled resource: its label, other names, kind and the page it is on (site-relative)."""
-    from ..web.site_paths import site_file
-
-    response = await get("/queries/resource-labels.json?_shape=objects")
-    if response.status_code != 200:
-        raise SiteError(f"the search index could not be read: {_message(response)}")
     return [
         {
             "label": row["label"],
@@ -190,7 +185,7 @@ async def search_index(get) -> list[dict]:
             "iri": row["resource"],
             "page": site_file("/id/" + row["resource"].removeprefix(ID)),
         }
-        for row in response.json()["rows"]
+        for row in await rows_of(get, "resource-labels")
     ]
 
 

@@ -88,6 +88,7 @@ def standalone_sparql(graph, query: StoredQuery, values: dict[str, str]) -> str:
             body = f"{body[: where.end()]}\n  {clauses}{body[where.end() :]}"
     return "\n".join(header) + "\n\n" + body
 
+
 def vocabulary_of(store: ox.Store) -> dict[str, list[str]]:
     """Class and property IRIs the graph uses, for the query editor's offline autocompletion."""
     rows = store.query(

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ..errors import KzgraphError
 from ..graph.catalog import StoredQuery
 from ..graph.namespaces import PREFIXES
+from ..publish.site_paths import variants
 from .protocol import TRUNCATED_HEADER, negotiate
 from .querypool import SparqlJob, StoredJob
 from .resource_pages import compact, local_path
@@ -211,23 +212,6 @@ async def _cached_rows(web: WebState, name: str) -> list[dict]:
         return objects_shape(json.loads(reply.body), False)["rows"]
 
     return await web.cached(f"rows {name}", run)
-
-
-def variants(stored: StoredQuery, years: list[str]) -> list[dict[str, str]]:
-    """The parameter values a published site holds results for: the required parameters at
-    their defaults or examples (and the optional ones left out, then at their examples), and
-    every election year for a query with a year parameter."""
-
-    def given(p) -> str | None:
-        return p.default or p.example
-
-    required = {p.name: given(p) for p in stored.params if p.required and given(p) is not None}
-    optional = {p.name: given(p) for p in stored.params if not p.required and given(p) is not None}
-    found = [required] + ([{**required, **optional}] if optional else [])
-    for param in stored.params:
-        if param.type == "year":
-            found += [{**required, param.name: year} for year in years if year != required.get(param.name)]
-    return found
 
 
 def curl_command(base_url: str, name: str, query_string: str) -> str:

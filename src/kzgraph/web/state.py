@@ -13,12 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from ..publish.site_paths import SiteMode
 from .protocol import Reply
 from .querypool import QueryPool, Snapshot
 from .resource_pages import local_path
 from .responses import safe_href
 from .settings import ServeSettings
-from .site_paths import SiteMode
 
 PACKAGE = Path(__file__).resolve().parent
 

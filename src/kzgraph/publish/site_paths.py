@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+from ..graph.catalog import StoredQuery
+
 # Last path segments that are already file names (a dot and one of these), kept as they are.
 FILE_EXTENSIONS = ("html", "css", "js", "json", "jsonld", "csv", "tsv", "xml")
 FILE_EXTENSIONS += ("ttl", "nt", "nq", "trig", "rdf")
@@ -72,3 +74,20 @@ class SiteMode:
         if self.base_url is None:
             return None
         return self.base_url.rstrip("/") + "/" + site_file(url)
+
+
+def variants(stored: StoredQuery, years: list[str]) -> list[dict[str, str]]:
+    """The parameter values a published site holds results for: the required parameters at
+    their defaults or examples (and the optional ones left out, then at their examples), and
+    every election year for a query with a year parameter."""
+
+    def given(p) -> str | None:
+        return p.default or p.example
+
+    required = {p.name: given(p) for p in stored.params if p.required and given(p) is not None}
+    optional = {p.name: given(p) for p in stored.params if not p.required and given(p) is not None}
+    found = [required] + ([{**required, **optional}] if optional else [])
+    for param in stored.params:
+        if param.type == "year":
+            found += [{**required, param.name: year} for year in years if year != required.get(param.name)]
+    return found
