@@ -54,7 +54,8 @@ def test_parameter_choices_come_from_the_graph(http, graph):
     offered = re.findall(r"<option(?: selected)?>(\d{4})</option>", page)
     assert offered == years
     names = graph.query(
-        "SELECT DISTINCT ?name WHERE { ?o a kz:PoliticalOrganisation ; skos:prefLabel|skos:altLabel ?name }"
+        "SELECT DISTINCT ?name WHERE { VALUES ?kind { kz:PoliticalParty kz:PoliticalMovement kz:ElectoralBloc"
+        " kz:CampaignHeadquarters } ?o a ?kind ; skos:prefLabel|skos:altLabel ?name }"
     ).column("name")
     datalist = http.get("/queries/predecessors", headers=BROWSER).text
     options = set(re.findall(r'<option value="([^"]*)"></option>', datalist))

@@ -43,7 +43,11 @@ def site(output: Path, base_url: str | None, **graph_args) -> None:
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
     from ..publish.site import write_site
-    from ..web.app import make_app
+
+    try:
+        from ..web.app import make_app
+    except ImportError as e:
+        raise click.ClickException(f"kzgraph site needs: pip install 'kzgraph[serve]' ({e})") from None
 
     started = time.perf_counter()
     graph = open_graph(**graph_args)

@@ -218,7 +218,9 @@ def redirect_rules(base_url: str | None) -> str:
 def _lineage_page(graph) -> bytes:
     from ..lineage.viz import lineage_page
 
-    return lineage_page(graph).generate_html().encode("utf-8")
+    # without the election charts: the query pages carry those figures, and charts refuse
+    # graphs whose elections' shares do not add up (e.g. bench/gen_synthetic.py's)
+    return lineage_page(graph, charts=False).generate_html().encode("utf-8")
 
 
 def _write(root: Path, name: str, body: bytes) -> None:
