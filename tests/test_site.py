@@ -207,3 +207,31 @@ def test_document_pages_open_from_the_folder(site, graph, path, tmp_path):
         assert page.url.endswith("/queries.html") and page.locator("h1").inner_text() == "Stored queries"
     assert browser.external_requests == []
     assert browser.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/", "index.html"),
+        ("/id/party/otan-1999", "id/party/otan-1999.html"),
+        ("/id/party/otan-1999?format=ttl", "id/party/otan-1999.ttl"),
+        ("/id/party/otan-1999?format=rdfxml", "id/party/otan-1999.rdf"),
+        ("/queries/predecessors?party=Nur+Otan", "queries/predecessors.party-nur-otan.html"),
+        (
+            "/queries/election-results.json?_shape=objects&year=2004",
+            "queries/election-results.objects.year-2004.json",
+        ),
+        (
+            "/queries/election-results.json?year=2004&_shape=objects",
+            "queries/election-results.objects.year-2004.json",
+        ),
+        ("/static/yasgui/yasgui.min.js", "static/yasgui/yasgui.min.js"),
+        ("/download/kzgraph.nq", "download/kzgraph.nq"),
+    ],
+)
+def test_site_file_names(url, name):
+    from kzgraph.publish.site_paths import SiteMode, site_file
+
+    assert site_file(url) == name
+    assert SiteMode().link("/id/party/otan-1999", url.split("?")[0] + "#x").endswith("#x")
+    assert SiteMode().link("/id/party/otan-1999", "/queries") == "../../queries.html"
