@@ -88,6 +88,7 @@ def variants(stored: StoredQuery, years: list[str]) -> list[dict[str, str]]:
     optional = {p.name: given(p) for p in stored.params if not p.required and given(p) is not None}
     found = [required] + ([{**required, **optional}] if optional else [])
     for param in stored.params:
-        if param.type == "year":
-            found += [{**required, param.name: year} for year in years if year != required.get(param.name)]
+        if param.type == "year":  # every year, in order (the example's among them)
+            by_year = [{**required, param.name: year} for year in years]
+            found = [v for v in found if v.get(param.name) not in years] + by_year
     return found
