@@ -37,6 +37,7 @@ COMMANDS = {
     "run": "query_commands:run",
     "seats": "election_commands:seats",
     "serve": "serve_command:serve",
+    "site": "site_command:site",
     "stats": "lineage_commands:stats",
     "validate": "data_commands:validate",
     "viz": "lineage_commands:viz",

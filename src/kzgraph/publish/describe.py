@@ -37,11 +37,11 @@ DUMP_FORMATS = {
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
 
 
-def describe(store: ox.Store, base_url: str | None = None) -> list[ox.Quad]:
+def describe(store: ox.Store, base_url: str | None = None, endpoint: bool = True) -> list[ox.Quad]:
     """The description as quads in the default graph.
 
-    With `base_url` (where a `kzgraph serve` answers), it also names the SPARQL endpoint, the
-    service and the downloadable dumps.
+    With `base_url` (where a `kzgraph serve` answers), it also names the downloadable dumps and,
+    unless `endpoint` is false (a static site, `kzgraph site`), the SPARQL endpoint and service.
     """
     out = _Triples()
     dataset = ox.NamedNode(DATASET)
@@ -62,7 +62,9 @@ def describe(store: ox.Store, base_url: str | None = None) -> list[ox.Quad]:
     _graphs(store, out, dataset)
     out.add(dataset, VOID + "exampleResource", *_examples(store))
     if base_url:
-        _service(out, dataset, base_url.rstrip("/"))
+        if endpoint:
+            _service(out, dataset, base_url.rstrip("/"))
+        _dumps(out, dataset, base_url.rstrip("/"))
     return [ox.Quad(s, p, o) for s, p, o in out.triples]
 
 
@@ -192,6 +194,9 @@ def _service(out: _Triples, dataset: ox.NamedNode, base_url: str) -> None:
     out.add(sparql_distribution, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
     out.add(sparql_distribution, DCAT + "accessURL", endpoint)
     out.add(sparql_distribution, DCAT + "accessService", service)
+
+
+def _dumps(out: _Triples, dataset: ox.NamedNode, base_url: str) -> None:
     for fmt, name in DUMP_FORMATS.items():
         dump = ox.NamedNode(f"{base_url}/download/kzgraph{EXTENSIONS[fmt]}")
         out.add(dataset, VOID + "dataDump", dump)

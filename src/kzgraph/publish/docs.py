@@ -31,9 +31,23 @@ def ontology_html(store: ox.Store) -> str:
         if (node, rdflib.DCTERMS.title, None) in ontology:
             ontology.remove((node, rdflib.RDFS.label, None))
     try:
-        return OntPub(ontology=ontology, sort_subjects=True).make_html()
+        html = OntPub(ontology=ontology, sort_subjects=True).make_html()
     except PylodeError as e:
         raise DocsError(f"pyLODE could not document the ontology: {e}") from None
+    return accessible(html)
+
+
+# pyLODE's "made by pyLODE" badge is grey and yellow on white: darker, for a 4.5:1 contrast.
+BADGE_COLOURS = (
+    "<style>#pylode, #pylode span { color: #555; } #pylode #p { color: #1f6b30; }"
+    " #pylode #y { color: #7a5c00; }</style>"
+)
+
+
+def accessible(html: str) -> str:
+    """pyLODE's page with a language (`<html lang="en">`) and legible colours (axe-core's checks)."""
+    html = html.replace("<html>", '<html lang="en">', 1)
+    return html.replace("</head>", BADGE_COLOURS + "\n</head>", 1)
 
 
 def _import_pylode():

@@ -17,9 +17,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import downloads, editor, endpoint, home, lineage_page, queries, resolve
+from . import dataset, downloads, editor, endpoint, home, lineage_page, queries, resolve
 from .protocol import TRUNCATED_HEADER
-from .responses import http_error, server_error
+from .responses import BrowserErrors, http_error, server_error
 from .security_headers import SecurityHeaders
 from .settings import ServeSettings
 from .state import PACKAGE, WebState
@@ -51,14 +51,16 @@ def make_app(graph, settings: ServeSettings = ServeSettings()) -> Starlette:
         Route("/id/{path:path}", resolve.resource),
         Route("/ontology", resolve.ontology),
         Route("/ontology.{ext:str}", resolve.ontology),
-        Route("/dataset", endpoint.description),
+        Route("/dataset", dataset.dataset_page),
         Route("/.well-known/void", endpoint.description),
         Route("/download/kzgraph.{ext:str}", downloads.download),
         Route("/context.jsonld", downloads.context),
+        Route("/static/vis-network/vis-network.min.js", editor.vis_network),
         Mount("/static", app=StaticFiles(directory=str(PACKAGE / "static")), name="static"),
     ]
     middleware = [
         Middleware(SecurityHeaders),
+        Middleware(BrowserErrors),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -43,8 +43,3 @@ def page_href(iri: str | None) -> str | None:
 def lines(text: str | None) -> list[str]:
     """Values a stored query concatenates one per line (quotes, notes), as a list."""
     return [line for line in (text or "").split("\n") if line.strip()]
-
-
-def internal_url(path: str) -> str:
-    """An internal link as the pages write it (on the server: the path unchanged)."""
-    return path

@@ -95,7 +95,7 @@ async def service_description(request: Request) -> Response:
 
 
 async def description(request: Request) -> Response:
-    from ..publish.describe import describe
+    from .dataset import description_quads
 
     web = web_state(request)
     media_type = negotiate(request.headers.get("accept"), list(RDF_OFFERS))
@@ -104,7 +104,8 @@ async def description(request: Request) -> Response:
     # The URLs in it are the configured base URL's (`--base-url`), never the client's Host header.
     base = web.base_url(request)
     fmt = RDF_OFFERS[media_type]
+    site = web.site.base_url if web.site is not None else None
     body = await web.cached(
-        f"description {base} {fmt}", lambda: serialize(describe(web.graph.store, base), fmt)
+        f"description {base} {site} {fmt}", lambda: serialize(description_quads(request), fmt)
     )
     return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

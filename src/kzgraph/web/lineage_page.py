@@ -5,6 +5,7 @@ as the command's options: party, from, to, source."""
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import escape
 from starlette.requests import Request
@@ -17,6 +18,8 @@ from .state import web_state
 SOURCES = ("all", "paper")
 # The page is made once per parameters and kept; each answer puts in the request's nonce.
 NONCE_PLACEHOLDER = "kzgraph-csp-nonce"
+# a link to a path of this site: in the markup, and in the page data the script reads
+SITE_LINK = re.compile(r'(href="|"href": ")(/[^"]*)(")')
 
 
 async def lineage(request: Request) -> Response:
@@ -45,4 +48,7 @@ async def lineage(request: Request) -> Response:
     nonce = getattr(request.state, "csp_nonce", None)
     marker = f' nonce="{NONCE_PLACEHOLDER}"'
     html = html.replace(marker, f' nonce="{escape(nonce)}"' if nonce else "")
+    if web.site is not None:  # `kzgraph site`: the page's links, and its nodes', as relative files
+        page = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        html = SITE_LINK.sub(lambda m: m.group(1) + web.site.link(page, m.group(2)) + m.group(3), html)
     return HTMLResponse(html)

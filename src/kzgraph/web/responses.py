@@ -6,11 +6,13 @@ import json
 import logging
 
 import anyio
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .protocol import Reply, error_reply
+from .protocol import Reply, error_reply, negotiate
 
 log = logging.getLogger("kzgraph.serve")
 RDF_OFFERS = {
@@ -94,6 +96,15 @@ async def read_body(request: Request, limit: int, seconds: float) -> bytes:
     return b"".join(chunks)
 
 
+def safe_href(href: str | None) -> str | None:
+    """`href` if it may be a link (http, https or a path on this site), else None."""
+    if not href:
+        return None
+    if href.startswith("/") or href.lower().startswith(("http://", "https://")):
+        return href
+    return None
+
+
 def script_json(value: object) -> str:
     """JSON safe to put inside a <script type="application/json"> element."""
     return (
@@ -106,7 +117,7 @@ def script_json(value: object) -> str:
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
-        return error_response(404, f"Nothing here: {request.url.path} (try /, /sparql, /queries)")
+        return error_response(404, f"Nothing here: {request.url.path} (try /, /sparql, /queries, /dataset)")
     return error_response(exc.status_code, exc.detail, dict(exc.headers or {}))
 
 
@@ -114,3 +125,69 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.error("error answering %s %s", request.method, request.url.path, exc_info=exc)
     # Not passed through the middleware (Starlette answers these outermost): say nosniff here.
     return error_response(500, "Internal server error", {"X-Content-Type-Options": "nosniff"})
+
+
+def wants_html(accept: str | None) -> bool:
+    """Whether a client that sends `accept` prefers a page to JSON (a browser, not curl)."""
+    return negotiate(accept, ["application/json", "text/html"]) == "text/html"
+
+
+class BrowserErrors:
+    """ASGI middleware: an error answer (a JSON `{"message": ...}`, status 400 or more) becomes an
+    HTML page for clients that prefer text/html; every other client keeps the JSON."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not wants_html(Headers(scope=scope).get("accept")):
+            await self.app(scope, receive, send)
+            return
+        held: dict = {}
+        chunks: list[bytes] = []
+
+        async def send_or_hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                media_type = Headers(raw=message["headers"]).get("content-type", "")
+                if message["status"] >= 400 and media_type.startswith("application/json"):
+                    held["start"] = message
+                    return
+            elif message["type"] == "http.response.body" and "start" in held:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await send_page(held["start"], b"".join(chunks))
+                return
+            await send(message)
+
+        async def send_page(start: Message, body: bytes) -> None:
+            try:
+                message = json.loads(body)["message"]
+            except (ValueError, KeyError, TypeError):
+                message = body.decode("utf-8", "replace")
+            status = start["status"]
+            page = error_page(Request(scope), status, message)
+            replaced = (b"content-type", b"content-length")
+            kept = [(k, v) for k, v in start["headers"] if k.lower() not in replaced]
+            headers = [
+                *kept,
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(page)).encode()),
+                (b"vary", b"Accept"),
+            ]
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, send_or_hold)
+
+
+def error_page(request: Request, status: int, message: str) -> bytes:
+    """The HTML page of an error: its status, the message and where to go instead."""
+    from http import HTTPStatus
+
+    templates = request.app.state.web.templates
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    context = {"request": request, "status": status, "reason": reason, "message": message}
+    return templates.get_template("error.html").render(context).encode("utf-8")

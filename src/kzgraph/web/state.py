@@ -9,11 +9,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from anyio import CapacityLimiter, to_thread
+from jinja2 import pass_context
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from .display import human_date, internal_url, lines, page_href
+from ..publish.site_paths import SiteMode
+from .display import human_date, lines, page_href
 from .pagecache import PageCache
 from .protocol import Reply
 from .querypool import PAGES, SPARQL, Job, QueryPool, Snapshot
@@ -37,6 +39,9 @@ class WebState:
         self.templates.env.globals["safe_href"] = safe_href
         self.templates.env.filters.update(human_date=human_date, page_href=page_href, lines=lines)
         self.page_cache = PageCache()
+        self.templates.env.globals["canonical_url"] = canonical_url
+        self.templates.env.globals["static_site"] = static_site
+        self.site: SiteMode | None = None  # set while `kzgraph site` writes the pages
         self.pool: QueryPool | None = None
         self._cache: dict[str, Any] = {}
         self._threads: dict[str, CapacityLimiter] = {}
@@ -80,9 +85,9 @@ class WebState:
         client's Host header)."""
         if self.settings.base_url:
             return self.settings.base_url.rstrip("/")
-        host, port = request.scope.get("server") or ("127.0.0.1", 80)
+        host, port = request.scope.get("server") or ("127.0.0.1", None)
         host = f"[{host}]" if ":" in host else host
-        return f"http://{host}" + ("" if port == 80 else f":{port}")
+        return f"http://{host}" + ("" if port in (None, 80) else f":{port}")
 
     async def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """`make()` once per key (in a thread: it may be slow), for answers that depend only on the graph."""
@@ -93,3 +98,32 @@ class WebState:
 
 def web_state(request: Request) -> WebState:
     return request.app.state.web
+
+
+def _site_of(context) -> tuple[SiteMode | None, str]:
+    request = context.get("request")
+    if request is None:
+        return None, "/"
+    page = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return request.app.state.web.site, page
+
+
+@pass_context
+def internal_url(context, path: str) -> str:
+    """The link to the served path `path` from the page being rendered: `path` itself on the
+    server; while `kzgraph site` writes the pages, the relative link to the file that holds it."""
+    site, page = _site_of(context)
+    return path if site is None else site.link(page, path)
+
+
+@pass_context
+def canonical_url(context) -> str | None:
+    """The published address of the page being rendered (`kzgraph site --base-url`), or None."""
+    site, page = _site_of(context)
+    return None if site is None else site.canonical(page)
+
+
+@pass_context
+def static_site(context) -> bool:
+    """Whether the page is being written for `kzgraph site` (no server behind it: no editor, no forms)."""
+    return _site_of(context)[0] is not None
