@@ -9,6 +9,7 @@ import click
 from . import (
     RDF_FORMATS,
     TABLE_FORMATS,
+    country_option,
     echo_text,
     endpoint_options,
     graph_options,
@@ -70,10 +71,13 @@ def _param_usage(param) -> str:
     show_default=True,
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
+@country_option
 @graph_options
 @source_option
 @endpoint_options
-def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph_args) -> None:
+def run(
+    name: str, params: tuple[str, ...], fmt: str, limit: int | None, country: str | None, **graph_args
+) -> None:
     """Run a stored query by name.
 
     \b
@@ -81,11 +85,12 @@ def run(name: str, params: tuple[str, ...], fmt: str, limit: int | None, **graph
       kzgraph run predecessors --param party="Nur Otan"
       kzgraph run election-results -p year=2004 --format csv
       kzgraph run successors --param party=Otan --source paper
+      kzgraph run predecessors -p party="Democratic Party" --country ITA --load parlgov.ttl
     """
     from ..output import render
 
     values = parse_params(params)
-    graph = open_graph(**graph_args)
+    graph = open_graph(**graph_args).in_country(country)
     echo_text(render(graph.run(name, limit=limit, **values), fmt))
 
 
