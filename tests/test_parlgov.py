@@ -202,3 +202,31 @@ def test_full_tables():
         if str(t.subject).startswith(f"<{PG}country/") and "/parliament" not in str(t.subject)
     }
     assert len(countries) == len(table(FULL, "countries"))
+    graph = kzgraph.load([(_write(triples), "https://w3id.org/kzgraph/graph/parlgov")])
+    runs = graph.run("predominant-party-systems").dicts()
+    systems = {row["system"] for row in runs}
+    assert "KAZ" in systems and len(systems) > 1
+    comparison = graph.run("kazakhstan-comparison").dicts()
+    assert all(int(row["parlgov_elections"]) > 0 for row in comparison)
+
+
+def _write(triples) -> Path:
+    import tempfile
+
+    from kzgraph.importers.parlgov import serialize
+
+    path = Path(tempfile.mkdtemp()) / "parlgov.nt"
+    serialize(triples, path)
+    return path
+
+
+def test_predominant_party_runs(fixture_graph):
+    rows = fixture_graph.run("predominant-party-systems").dicts()
+    kazakhstan = [row for row in rows if row["system"] == "KAZ"]
+    assert len(kazakhstan) >= 3
+    assert all(2 * int(row["seats"]) > int(row["seats_total"]) for row in rows)
+    indices = {row["election"]: row for row in fixture_graph.run("election-indices").dicts()}
+    kazakh_elections = sorted(i["date"] for i in indices.values() if i["system"] == "KAZ")
+    listed = [row["date"] for row in kazakhstan]
+    start = kazakh_elections.index(listed[0])
+    assert listed == kazakh_elections[start : start + len(listed)]  # consecutive
