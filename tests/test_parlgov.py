@@ -230,3 +230,17 @@ def test_predominant_party_runs(fixture_graph):
     listed = [row["date"] for row in kazakhstan]
     start = kazakh_elections.index(listed[0])
     assert listed == kazakh_elections[start : start + len(listed)]  # consecutive
+
+
+def test_serve_resolves_imported_iris(fixture_graph):
+    import httpx
+    from serving import running_server
+
+    from kzgraph.web.app import ServeSettings, make_app
+
+    settings = ServeSettings(timeout=10.0, max_rows=1000, max_body=64 * 1024, workers=1, memory_mb=1024)
+    with running_server(make_app(fixture_graph.entail(), settings)) as url:
+        page = httpx.get(f"{url}/id/parlgov/party/382", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 200 and "Democratic Party" in page.text
+        data = httpx.get(f"{url}/id/parlgov/election/118", headers={"Accept": "text/turtle"}, timeout=30)
+        assert data.status_code == 200 and "614" in data.text
