@@ -143,9 +143,7 @@ def test_name_changes_are_renamings_of_the_same_party(fixture_graph):
 
 def test_viz_country(runner, fixture_ttl, tmp_path):
     page = tmp_path / "deu.html"
-    result = runner.invoke(
-        cli, ["viz", "--country", "DEU", "--no-charts", "--load", str(fixture_ttl), "-o", str(page)]
-    )
+    result = runner.invoke(cli, ["viz", "--country", "DEU", "--load", str(fixture_ttl), "-o", str(page)])
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     assert "Party lineage in Germany" in text

@@ -133,8 +133,8 @@ def lineage_page(
 ) -> LineageNetwork:
     """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of
     years, of one country's organisations (a code such as ITA; KAZ for the bundled data); with
-    `charts`, the election charts (seats against votes, the party system over time) under the
-    figures."""
+    `charts`, Kazakhstan's election charts (seats against votes, the party system over time)
+    under the figures (not on another country's page)."""
     lineage = read_lineage(graph)
     if country is not None:
         lineage = lineage.only(graph.organisations_of(country))
@@ -157,7 +157,7 @@ def lineage_page(
         end=end,
         place=_country_name(graph, country),
     )
-    if charts:
+    if charts and (country is None or country.strip().upper() == "KAZ"):  # the charts are Kazakhstan's
         from ..elections.charts import election_charts
 
         network.charts = election_charts(graph)
