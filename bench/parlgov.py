@@ -8,7 +8,7 @@
 - the largest country's lineage page (by organisations): generated, then rendered in headless
   Chromium from navigation to the first complete frame, as bench/viz_render.py measures it.
 
-    python bench/parlgov.py [--repeat 3] [--tables DIR]
+    python bench/parlgov.py [--repeat 3] [--skip election-rules,...] [--tables DIR]
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ DEFAULTS = {"year": "2004", "party": "Democratic Party"}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skip", default="", metavar="NAMES", help="Stored queries to leave out (comma-separated)."
+    )
     parser.add_argument(
         "--tables", type=Path, default=BENCH.parent.parent / "shared" / "datasets" / "parlgov"
     )
@@ -75,7 +78,11 @@ def main() -> None:
         f"\nstored queries, median of {args.repeat} runs (1 run where a run takes over 5 s)\n\n"
         "| query | rows | in memory | from --store |\n|---|---|---|---|"
     )
+    skipped = set(filter(None, args.skip.split(",")))
     for name in graph.catalog.names():
+        if name in skipped:
+            print(f"| {name} | (left out) | | |")
+            continue
         query = graph.catalog.get(name)
         params = {p.name: DEFAULTS.get(p.name, p.example) for p in query.params}
         memory = graph.in_country("ITA")
