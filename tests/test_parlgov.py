@@ -242,3 +242,14 @@ def test_serve_resolves_imported_iris(fixture_graph):
         assert page.status_code == 200 and "Democratic Party" in page.text
         data = httpx.get(f"{url}/id/parlgov/election/118", headers={"Accept": "text/turtle"}, timeout=30)
         assert data.status_code == 200 and "614" in data.text
+
+
+def test_compare_prints_the_comparison_and_draws_it(runner, fixture_ttl, tmp_path):
+    chart = tmp_path / "comparison.svg"
+    result = runner.invoke(cli, ["compare", "--load", str(fixture_ttl), "--chart", str(chart), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "majilis-2012" in result.output
+    svg = chart.read_text(encoding="utf-8")
+    assert "Gallagher index" in svg and "2012" in svg
+    result = runner.invoke(cli, ["compare", "--chart", str(tmp_path / "none.svg")])
+    assert result.exit_code == 1 and "kzgraph import parlgov" in result.output

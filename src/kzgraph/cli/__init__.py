@@ -20,6 +20,7 @@ RDF_FORMATS = ["ttl", "nt", "jsonld", "rdfxml"]
 
 # command name -> "module:function" in this package
 COMMANDS = {
+    "compare": "election_commands:compare",
     "describe": "data_commands:describe",
     "docs": "data_commands:docs",
     "drop": "data_commands:drop",
