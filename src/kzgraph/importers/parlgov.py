@@ -70,7 +70,7 @@ def _term(prefix: str, local: str) -> ox.NamedNode:
     return ox.NamedNode(PREFIXES[prefix] + local)
 
 
-class ImportError_(KzgraphError):
+class ParlGovTablesError(KzgraphError):
     """The ParlGov tables are missing or malformed; nothing was imported."""
 
 
@@ -120,7 +120,7 @@ class ImportReport:
 
 
 def read_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
-    """Every ParlGov table in `folder` as rows of strings; ImportError_ says which file is
+    """Every ParlGov table in `folder` as rows of strings; ParlGovTablesError says which file is
     missing or lacks a column."""
     tables = {}
     needed = {
@@ -140,12 +140,12 @@ def read_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
                 reader = csv.DictReader(f)
                 missing = needed[table] - set(reader.fieldnames or ())
                 if missing:
-                    raise ImportError_(f"{path}:1:1: missing column(s) {', '.join(sorted(missing))}")
+                    raise ParlGovTablesError(f"{path}:1:1: missing column(s) {', '.join(sorted(missing))}")
                 tables[table] = list(reader)
         except FileNotFoundError:
-            raise ImportError_(f"{folder}: no {name} (is this ParlGov's table folder?)") from None
+            raise ParlGovTablesError(f"{folder}: no {name} (is this ParlGov's table folder?)") from None
         except (OSError, UnicodeDecodeError, csv.Error) as e:
-            raise ImportError_(f"{path}: can't read: {e}") from None
+            raise ParlGovTablesError(f"{path}: can't read: {e}") from None
     return tables
 
 
@@ -588,7 +588,7 @@ def serialize(triples: list[ox.Triple], path: Path) -> None:
     default graph), TriG or N-Quads (the named graph PARLGOV_GRAPH)."""
     fmt = OUTPUT_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ImportError_(f"{path}: write .ttl, .nt, .trig or .nq")
+        raise ParlGovTablesError(f"{path}: write .ttl, .nt, .trig or .nq")
     graph = ox.NamedNode(PARLGOV_GRAPH)
     data: Iterator = iter(triples)
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
@@ -597,7 +597,7 @@ def serialize(triples: list[ox.Triple], path: Path) -> None:
     try:
         ox.serialize(data, str(path), format=fmt, prefixes=prefixes)
     except OSError as e:
-        raise ImportError_(f"{path}: can't write: {e.strerror or e}") from None
+        raise ParlGovTablesError(f"{path}: can't write: {e.strerror or e}") from None
 
 
 def _flags(row: dict[str, str]) -> dict:
