@@ -15,3 +15,4 @@ RULES_DIR = ONTOLOGY_DIR / "rules"  # derived at load: what the stored queries r
 ENTAILMENT_RULES_DIR = RULES_DIR / "entailment"  # derived on demand: for consumers without a reasoner
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 POST_2012_SHAPES_FILE = ONTOLOGY_DIR / "shapes-post-2012.ttl"
+PARLGOV_SHAPES_FILE = ONTOLOGY_DIR / "shapes-parlgov.ttl"

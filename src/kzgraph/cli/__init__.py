@@ -23,10 +23,12 @@ DATES_HELP = """Dates are ISO 8601 (EDTF): 1999-01-19, 1999-01 (a month) or 1999
 # command name -> "module:function" in this package
 COMMANDS = {
     "derive": "data_commands:derive",
+    "compare": "election_commands:compare",
     "describe": "data_commands:describe",
     "docs": "data_commands:docs",
     "drop": "data_commands:drop",
     "export": "data_commands:export_command",
+    "import": "import_commands:import_group",
     "indices": "election_commands:indices",
     "lineage": "lineage_commands:lineage",
     "load": "data_commands:load_command",
@@ -223,6 +225,16 @@ def source_option(command: Callable) -> Callable:
         default="all",
         show_default=True,
         help="paper: only the facts of the source paper (leaves out data/post-2012 and --load files).",
+    )(command)
+
+
+def country_option(command: Callable) -> Callable:
+    """--country: where party names collide across countries, look the party up in this one."""
+    return click.option(
+        "--country",
+        metavar="CODE",
+        help="Look party names up among this country's organisations only (ParlGov's code, e.g. ITA;"
+        " KAZ for the bundled data).",
     )(command)
 
 

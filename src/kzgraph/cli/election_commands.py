@@ -148,3 +148,38 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     if chart is not None and chart_kind is not None:
         write_chart(indices_chart(elections, chart_kind), chart)
         click.echo(f"Chart written to {chart}", err=True)
+
+
+@click.command()
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw Kazakhstan's elections over ParlGov's distribution per decade to FILE (.svg or .png).",
+)
+@graph_options
+@source_option
+@endpoint_options
+def compare(fmt: str, chart: Path | None, **graph_args) -> None:
+    """Kazakhstan's party-list elections against ParlGov's parliamentary elections of the same
+    decade (effective number of parties by votes and seats, largest seat share, Gallagher).
+
+    Needs the ParlGov import (kzgraph import parlgov).
+
+    \b
+    Example:
+      kzgraph compare --load parlgov.ttl --chart comparison.svg
+    """
+    from ..elections.charts import chart_format, write_chart
+    from ..output import render
+
+    chart_kind = chart_format(chart) if chart is not None else None
+    graph = open_graph(**graph_args)
+    echo_text(render(graph.run("kazakhstan-comparison"), fmt))
+    if chart is not None and chart_kind is not None:
+        from ..elections.comparison import comparison_chart
+
+        write_chart(comparison_chart(graph, chart_kind), chart)
+        click.echo(f"Chart written to {chart}", err=True)

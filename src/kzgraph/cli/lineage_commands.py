@@ -6,15 +6,25 @@ from pathlib import Path
 
 import click
 
-from . import DATES_HELP, YEAR, echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import (
+    DATES_HELP,
+    YEAR,
+    country_option,
+    echo_text,
+    endpoint_options,
+    graph_options,
+    open_graph,
+    source_option,
+)
 
 
 @click.command(epilog=DATES_HELP)
 @click.argument("party")
+@country_option
 @graph_options
 @source_option
 @endpoint_options
-def lineage(party: str, **graph_args) -> None:
+def lineage(party: str, country: str | None, **graph_args) -> None:
     """Print a party's lineage: its ancestors and descendants as trees, with relation and date.
 
     PARTY is any of the organisation's names (case, spaces, hyphens and quotes aside) or its IRI.
@@ -23,11 +33,12 @@ def lineage(party: str, **graph_args) -> None:
     Example:
       kzgraph lineage "Nur Otan"
       kzgraph lineage CPPK
+      kzgraph lineage "Democratic Party" --country ITA --load parlgov.ttl
     """
     from ..lineage.read import read_lineage
     from ..lineage.tree import text_tree
 
-    graph = open_graph(**graph_args)
+    graph = open_graph(**graph_args).in_country(country)
     iri = graph.resolve_organisation(party).value
     echo_text(text_tree(read_lineage(graph), iri))
 
@@ -79,6 +90,12 @@ def stats(fmt: str, **graph_args) -> None:
     help="Add the election charts (votes against seats, the party system over time) to the page.",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser.")
+@click.option(
+    "--country",
+    metavar="CODE",
+    help="Draw only this country's organisations (ParlGov's code, e.g. DEU; KAZ for the bundled data);"
+    " --party is looked up among them.",
+)
 @graph_options
 @source_option
 @endpoint_options
@@ -89,6 +106,7 @@ def viz(
     end: str | None,
     charts: bool,
     open_page: bool,
+    country: str | None,
     **graph_args,
 ) -> None:
     """Write the interactive lineage graph: one self-contained HTML page (works offline) with the
@@ -101,13 +119,15 @@ def viz(
       kzgraph viz --party "Nur Otan" -o nur-otan.html
       kzgraph viz --from 1999 --to 2007 --open
       kzgraph viz --source paper -o paper.html
+      kzgraph viz --country ITA --load parlgov.ttl -o italy.html
     """
     from ..lineage.viz import lineage_page
 
     first, last = (int(y) if y is not None else None for y in (start, end))
     if first is not None and last is not None and first > last:
         raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")
-    network = lineage_page(open_graph(**graph_args), party=party, start=first, end=last, charts=charts)
+    graph = open_graph(**graph_args).in_country(country)
+    network = lineage_page(graph, party=party, start=first, end=last, charts=charts, country=country)
     path = network.write_html(output)
     click.echo(f"Wrote {path} ({len(network.nodes)} organisations, {len(network.edges)} links)", err=True)
     if open_page:

@@ -11,6 +11,7 @@ from . import (
     RDF_FORMATS,
     TABLE_FORMATS,
     IntRange,
+    country_option,
     echo_text,
     endpoint_options,
     graph_options,
@@ -80,11 +81,18 @@ WIDTH_HELP = (
 )
 @click.option("--limit", type=IntRange(min=0), help="Print at most this many rows.")
 @click.option("--width", type=IntRange(min=0), metavar="COLUMNS", help=WIDTH_HELP)
+@country_option
 @graph_options
 @source_option
 @endpoint_options
 def run(
-    name: str, params: tuple[str, ...], fmt: str, limit: int | None, width: int | None, **graph_args
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: int | None,
+    width: int | None,
+    country: str | None,
+    **graph_args,
 ) -> None:
     """Run a stored query by name.
 
@@ -93,11 +101,12 @@ def run(
       kzgraph run predecessors --param party="Nur Otan"
       kzgraph run election-results -p year=2004 --format csv
       kzgraph run successors --param party=Otan --source paper
+      kzgraph run predecessors -p party="Democratic Party" --country ITA --load parlgov.ttl
     """
     from ..output import render, table_width
 
     values = parse_params(params)
-    graph = open_graph(**graph_args)
+    graph = open_graph(**graph_args).in_country(country)
     stored = graph.catalog.get(name)
     result = graph.run(stored, limit=limit, **values)
     echo_text(render(result, fmt, width=table_width(width)))

@@ -10,6 +10,8 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 PAPER_GRAPH = GRAPH + "paper"
 POST_2012_GRAPH = GRAPH + "post-2012"
+PARLGOV_GRAPH = GRAPH + "parlgov"  # importers/parlgov.py
+PARLGOV_RELEASE = "https://doi.org/10.7910/DVN/2VZ5ZC"  # the ParlGov release its facts cite
 # What the rules derive from each source graph goes into a graph of its own under DERIVED_PREFIX
 # (derived/paper, derived/post-2012, derived/user/<file>), so that a query can leave a source out.
 DERIVED_PREFIX = GRAPH + "derived/"

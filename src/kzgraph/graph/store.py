@@ -208,12 +208,56 @@ class Graph:
         # by every view of the store (restrict), since they share its derived graphs.
         self.unentailed = unentailed if unentailed is not None else []
         self._labels: dict[str, list[tuple[ox.NamedNode, str]]] | None = None
+        # A country's code (kz:country/skos:notation) that label look-ups keep to (in_country).
+        self.country: str | None = None
 
     def restrict(self, source: str) -> Graph:
         """The same store, queried over one source's graphs only (see SOURCES: "all", "paper")."""
         if source not in SOURCES:
             raise ParameterError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}")
-        return Graph(self.store, self.catalog, SOURCES[source], self.unentailed)
+        view = Graph(self.store, self.catalog, SOURCES[source], self.unentailed)
+        view.country = self.country
+        return view
+
+    def in_country(self, country: str | None) -> Graph:
+        """The same graph, whose organisation look-ups (resolve_organisation, and so the stored
+        queries' party parameters) keep to one country's organisations: a code such as ITA
+        (kz:country/skos:notation; KAZ: the organisations that state no country, the bundled
+        data's). None: every country."""
+        import copy
+
+        view = copy.copy(self)
+        view.country = None if country is None else country.strip().upper()
+        view._labels = None
+        if view.country is not None and view.country != KAZAKHSTAN and not view._country_exists(view.country):
+            raise ParameterError(f"No country has the code {country!r} (see: kzgraph run countries)")
+        return view
+
+    def organisations_of(self, country: str) -> set[str]:
+        """The IRIs of the political organisations of a country (a code, as in in_country)."""
+        code = country.strip().upper()
+        if code == KAZAKHSTAN:
+            rows = self._execute(_ORGANISATIONS_WITHOUT_COUNTRY)
+        else:
+            rows = self._execute(_ORGANISATIONS_OF_COUNTRY, {ox.Variable("code"): ox.Literal(code)})
+        return {row["org"].value for row in rows}
+
+    def _country_exists(self, code: str) -> bool:
+        return any(self._execute(_COUNTRY_BY_CODE, {ox.Variable("code"): ox.Literal(code)}))
+
+    def _of_country(self, nodes: list[ox.NamedNode]) -> list[ox.NamedNode]:
+        if self.country is None:
+            return nodes
+        return [
+            n
+            for n in nodes
+            if self._country_code(n) == (None if self.country == KAZAKHSTAN else self.country)
+        ]
+
+    def _country_code(self, node: ox.NamedNode) -> str | None:
+        for row in self._execute(_COUNTRY_OF, {ox.Variable("org"): node}):
+            return row["code"].value
+        return None
 
     def entail(self) -> Graph:
         """Materialise the entailments of ontology/rules/entailment (RDFS super-classes and
@@ -306,12 +350,19 @@ class Graph:
             row["org"] for row in self._execute(_ORGANISATIONS_BY_KEY, {ox.Variable("key"): ox.Literal(key)})
         ]
         labels = self._label_index() if not nodes else {}
-        nodes = nodes or list(dict.fromkeys(org for org, _ in labels.get(key, [])))
+        everywhere = nodes or list(dict.fromkeys(org for org, _ in labels.get(key, [])))
+        nodes = self._of_country(everywhere)
         if len(nodes) == 1:
             return nodes[0]
         if nodes:
             listing = "; ".join(self._describe(n) for n in nodes)
-            raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. Use an IRI.')
+            hint = "Use an IRI." if self.country else "Use an IRI, or give the country (--country ITA)."
+            raise AmbiguousLabel(f'"{value}" names several organisations: {listing}. {hint}')
+        if everywhere:
+            listing = "; ".join(self._describe(n) for n in everywhere)
+            raise LabelNotFound(
+                f'No organisation of {self.country} is labelled "{value}"; elsewhere: {listing}.'
+            )
         hint = self._close_matches(key, labels)
         raise LabelNotFound(f'No organisation is labelled "{value}".{hint} (see: kzgraph run parties)')
 
@@ -354,6 +405,7 @@ class Graph:
     def _describe(self, node: ox.NamedNode) -> str:
         """Label, IRI, kind and dates, so that organisations sharing a name can be told apart."""
         details = [row["kind"].value for row in self._execute(_KIND, {ox.Variable("org"): node})]
+        details += [row["name"].value for row in self._execute(_COUNTRY_OF, {ox.Variable("org"): node})]
         dates = self._execute(self.catalog.get("organisations").sparql, {ox.Variable("organisation"): node})
         for row in dates:
             for column, word in (("founded", "founded"), ("ended", "dissolved")):
@@ -367,6 +419,15 @@ _LABELLED_ORGANISATION = """SELECT ?org WHERE {
 _KIND = """SELECT ?kind WHERE {
     ?org a ?class . ?class rdfs:subClassOf kz:PoliticalOrganisation ; rdfs:label ?kind } LIMIT 1"""
 _ORGANISATIONS_BY_KEY = "SELECT DISTINCT ?org ?key WHERE { ?org kz:labelKey ?key }"
+# The bundled data states no country: its organisations are Kazakhstan's.
+KAZAKHSTAN = "KAZ"
+_COUNTRY_OF = """SELECT ?code ?name WHERE {
+    ?org kz:country ?country . ?country skos:notation ?code ; skos:prefLabel ?name } LIMIT 1"""
+_COUNTRY_BY_CODE = "SELECT ?country WHERE { ?country a schema:Country ; skos:notation ?code } LIMIT 1"
+_ORGANISATIONS_OF_COUNTRY = """SELECT DISTINCT ?org WHERE {
+    ?country skos:notation ?code . ?org kz:country ?country ; a/rdfs:subClassOf* kz:PoliticalOrganisation }"""
+_ORGANISATIONS_WITHOUT_COUNTRY = """SELECT DISTINCT ?org WHERE {
+    ?org a/rdfs:subClassOf* kz:PoliticalOrganisation . FILTER NOT EXISTS { ?org kz:country ?country } }"""
 
 
 def _declared_columns(stored: StoredQuery, result: QueryResult, limit: int | None) -> QueryResult:

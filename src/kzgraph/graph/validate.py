@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..resources import POST_2012_SHAPES_FILE, SHAPES_FILE
-from .namespaces import ONTOLOGY_GRAPH, POST_2012_GRAPH, PREFIXES, derived_graph
+from ..resources import PARLGOV_SHAPES_FILE, POST_2012_SHAPES_FILE, SHAPES_FILE
+from .namespaces import ONTOLOGY_GRAPH, PARLGOV_RELEASE, POST_2012_GRAPH, PREFIXES, derived_graph
 from .store import Graph
 
 KZSH = "https://w3id.org/kzgraph/shapes#"
@@ -50,17 +50,21 @@ def validate(graph: Graph, shapes: Path | None = None) -> Report:
     ontology = _rdflib_graph(graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
     if shapes is not None:
         return _check(_data(graph, lambda g: True), rdflib.Graph().parse(shapes, format="turtle"), ontology)
+    imported = _parlgov_graphs(graph)
+    imported |= {derived_graph(g) for g in imported}
     later = {POST_2012_GRAPH, derived_graph(POST_2012_GRAPH)}
     paper_shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     post_shapes = rdflib.Graph().parse(POST_2012_SHAPES_FILE, format="turtle")
-    structural = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
-    for shape in post_shapes.objects(rdflib.URIRef(KZSH + "PaperSourceRules"), rdflib.RDFS.member):
-        structural.add((shape, rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
+    structural = _deactivated(post_shapes, "PaperSourceRules")
     reports = [
-        _check(_data(graph, lambda g: g not in later), paper_shapes, ontology),
-        _check(_data(graph, lambda g: True), structural, ontology),
+        _check(_data(graph, lambda g: g not in later | imported), paper_shapes, ontology),
+        _check(_data(graph, lambda g: g not in imported), structural, ontology),
         _check(_data(graph, lambda g: g == POST_2012_GRAPH), post_shapes, ontology, advanced=True),
     ]
+    if imported:
+        parlgov_shapes = rdflib.Graph().parse(PARLGOV_SHAPES_FILE, format="turtle")
+        checks = _deactivated(parlgov_shapes, "ParlGovDeactivated") + parlgov_shapes
+        reports.append(_check(_data(graph, lambda g: g in imported), checks, ontology))
     return Report(all(r.conforms for r in reports), one_per_problem(v for r in reports for v in r.violations))
 
 
@@ -71,6 +75,23 @@ def one_per_problem(violations) -> list[Violation]:
     for v in sorted(violations, key=lambda v: (not v.own_message, v.message)):
         best.setdefault((v.focus, v.path, v.component, v.value), v)
     return sorted(best.values(), key=lambda v: (v.focus, v.path, v.message))
+
+
+def _deactivated(shapes, members: str):
+    """shapes.ttl with the shapes that `shapes` lists as kzsh:<members> deactivated."""
+    import rdflib
+
+    structural = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    for shape in shapes.objects(rdflib.URIRef(KZSH + members), rdflib.RDFS.member):
+        structural.add((shape, rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
+    return structural
+
+
+def _parlgov_graphs(graph: Graph) -> set[str]:
+    """The graphs that hold facts of the ParlGov import (they cite its release)."""
+    cites = f"?fact <{PREFIXES['prov']}hadPrimarySource> <{PARLGOV_RELEASE}>"
+    rows = graph.store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {cites} }} }}")
+    return {row["g"].value for row in rows}
 
 
 def _rdflib_graph(quads):

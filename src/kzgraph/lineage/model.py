@@ -227,6 +227,10 @@ class Lineage:
         }
         return self._subset(keep)
 
+    def only(self, keep: set[str]) -> Lineage:
+        """Only the organisations in `keep` (IRIs) and the links among them."""
+        return self._subset(keep)
+
     def _subset(self, keep: set[str]) -> Lineage:
         return Lineage(
             (o for iri, o in self.organisations.items() if iri in keep),

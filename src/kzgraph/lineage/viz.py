@@ -134,12 +134,19 @@ def lineage_page(
     charts: bool = True,
     href_of: Callable[[str], str | None] | None = None,
     nonce: str | None = None,
+    country: str | None = None,
 ) -> LineageNetwork:
     """The page for `graph`: the whole lineage or one party's (a label or IRI), within a span of
-    years; with `charts`, the election charts (seats against votes, the party system over time)
-    under the figures. `href_of(iri)` gives each organisation a link (its page on a server);
-    `nonce` goes on the inline script and style elements (for a Content-Security-Policy)."""
+    years, of one country's organisations (a code such as ITA; KAZ for the bundled data); with
+    `charts`, Kazakhstan's election charts (seats against votes, the party system over time)
+    under the figures (not on another country's page). `href_of(iri)` gives each organisation a
+    link (its page on a server); `nonce` goes on the inline script and style elements (for a
+    Content-Security-Policy)."""
     lineage = read_lineage(graph)
+    if country is not None:
+        lineage = lineage.only(graph.organisations_of(country))
+        if not lineage.organisations:
+            raise KzgraphError(f"no organisation of the country {country!r} is in the graph")
     focus = None
     if party is not None:
         focus = graph.resolve_organisation(party).value
@@ -156,13 +163,28 @@ def lineage_page(
         start=start,
         end=end,
         href_of=href_of,
+        place=_country_name(graph, country),
     )
     network.nonce = nonce
-    if charts:
+    if charts and (country is None or country.strip().upper() == "KAZ"):  # the charts are Kazakhstan's
         from ..elections.charts import election_charts
 
         network.charts = election_charts(graph)
     return network
+
+
+def _country_name(graph: Graph, country: str | None) -> str:
+    """The name of the country a code names (Kazakhstan for none or KAZ, the bundled data's)."""
+    if country is None or country.strip().upper() == "KAZ":
+        return "Kazakhstan"
+    import pyoxigraph as ox
+
+    names = graph.query(
+        "SELECT ?name WHERE { ?country a schema:Country ; skos:notation ?code ; skos:prefLabel ?name }"
+        " LIMIT 1",
+        {"code": ox.Literal(country.strip().upper())},
+    ).column("name")
+    return names[0] if names else country
 
 
 def build_network(
@@ -175,9 +197,11 @@ def build_network(
     end: int | None = None,
     layout: Layout | None = None,
     href_of: Callable[[str], str | None] | None = None,
+    place: str = "Kazakhstan",
 ) -> LineageNetwork:
-    """A pyvis network of `lineage` on a time axis, with the page's legend, stages and figures;
-    `href_of(iri)`, where given, is the link each organisation's node and panel lead to."""
+    """A pyvis network of `lineage` (the party system of `place`) on a time axis, with the page's
+    legend, stages and figures; `href_of(iri)`, where given, is the link each organisation's node
+    and panel lead to."""
     first = start if start is not None else lineage.first_year
     last = end if end is not None else max(lineage.last_year, lineage.present_year or 0)
     names = short_names(lineage)
@@ -186,7 +210,7 @@ def build_network(
     layout = layout or time_layout(lineage, label_widths=widths, sizes=sizes, first_year=first)
     spans = lineage.spans()
     stance_labels = {o.stance_number: o.stance for o in lineage.organisations.values() if o.stance}
-    title = "Party lineage in Kazakhstan"
+    title = f"Party lineage in {place}"
     if focus:
         title = f"Lineage of {lineage.organisations[focus].name}"
     page = {

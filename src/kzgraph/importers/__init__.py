@@ -1,0 +1,1 @@
+"""Importers: other sources' tables turned into the kzgraph ontology."""
