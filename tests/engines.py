@@ -30,7 +30,9 @@ NUMERIC = {
         *("unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"),
     )
 }
-_LIST_SEPARATORS = re.compile(r" \| |; ")
+# lists an engine may join in another order: rdflib drops an ordered sub-select's order in a join,
+# which the "\n"-joined quotes and notes of resource-summary and organisation-facts read
+_LIST_SEPARATORS = re.compile(r" \| |; |\n")
 
 Row = tuple[object, ...]
 Runner = Callable[[StoredQuery, dict[str, str]], tuple[Sequence[str], Iterable[Sequence[object]]]]
@@ -79,7 +81,7 @@ def _literal_key(lexical: str, datatype: str, language: str | None, precision: i
             number = round(number, precision)
         return ("number", number.normalize() if number else Decimal(0))
     if _LIST_SEPARATORS.search(lexical):
-        separator = " | " if " | " in lexical else "; "
+        separator = next(sep for sep in (" | ", "\n", "; ") if sep in lexical)
         lexical = separator.join(sorted(lexical.split(separator)))
     return ("literal", lexical, datatype, language)
 
