@@ -195,7 +195,8 @@ def test_quickstatements_says_why_there_is_nothing(runner):
 
 
 def test_the_missing_extra_hint_matches_the_readme(runner, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kzgraph.web.app", None)  # as if starlette were not installed
+    for module in ("kzgraph.web.app", "kzgraph.web.server"):  # as if starlette were not installed
+        monkeypatch.setitem(sys.modules, module, None)
     result = runner.invoke(cli, ["serve"])
     hint = re.search(r"pip install '[^']+'", result.stderr)
     assert result.exit_code == 1 and hint
