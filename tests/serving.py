@@ -31,14 +31,16 @@ from kzgraph.web.server import server_options
 
 @contextmanager
 def running_server(app, start_seconds: float = 60.0) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 (a port the OS picks) until the block ends; yield its base URL."""
+    """Serve `app` on 127.0.0.1 (a port the OS picks) until the block ends; yield its base URL.
+    kzgraph's app is served with the options `kzgraph serve` gives it, any other with the defaults."""
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
     # without it every keep-alive answer waits ~40 ms for the client's delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    options = server_options(app.state.web.settings)
+    web = getattr(app.state, "web", None)
+    options = server_options(web.settings) if web is not None else {}
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

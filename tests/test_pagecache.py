@@ -14,23 +14,18 @@ class Job:
     name: str
 
 
-class Pool:
-    """Answers a job with a body of its name's length times 100 bytes; counts the calls."""
+class Web:
+    """Stands in for WebState: answers a job with a body of its name's length times 100 bytes
+    and counts the calls."""
 
     def __init__(self):
         self.calls = []
 
-    def call(self, job, timeout):
+    async def call(self, job):
         self.calls.append(job.name)
         if job.name == "fails":
             return error_reply(503, "busy")
         return Reply(200, "text/plain", b"x" * (100 * len(job.name)))
-
-
-class Web:
-    def __init__(self):
-        self.pool = Pool()
-        self.settings = type("Settings", (), {"timeout": 1.0})()
 
 
 def test_answers_are_kept_within_count_and_bytes_most_recent_first():
@@ -41,13 +36,13 @@ def test_answers_are_kept_within_count_and_bytes_most_recent_first():
 
     for name in ("a", "bb", "a", "ccc"):
         ask(name)
-    assert web.pool.calls == ["a", "bb", "ccc"]  # the second "a" came from the cache
+    assert web.calls == ["a", "bb", "ccc"]  # the second "a" came from the cache
     ask("dddd")  # 4 answers > 3: the least recently used ("bb") goes
     ask("a")
-    assert web.pool.calls[-1] == "dddd"
+    assert web.calls[-1] == "dddd"
     ask("bb")
-    assert web.pool.calls[-1] == "bb"
+    assert web.calls[-1] == "bb"
     ask("eeeeeeeee")  # 900 bytes: older answers go until the bodies fit in 1000
     assert cache._bytes <= 1000 and len(cache._answers) <= 3
     assert ask("fails").status == 503 and ask("fails").status == 503
-    assert web.pool.calls.count("fails") == 2  # errors are never kept
+    assert web.calls.count("fails") == 2  # errors are never kept

@@ -101,7 +101,7 @@ class YearType(click.ParamType):
     def convert(self, value, param, ctx):
         text = str(value).strip()
         if not (len(text) == 4 and text.isascii() and text.isdigit()):
-            self.fail(f"{value!r} is not a year (YYYY)", param, ctx)
+            self.fail(f"{value!r} is not a year (YYYY) written in the digits 0-9", param, ctx)
         return text
 
 
