@@ -55,18 +55,6 @@ def unordered_lists(text: str) -> list[str]:
     return ["; ".join(sorted(re.split(r"; |: ", line))) for line in text.splitlines()]
 
 
-# The ParlGov comparison queries (issue 16) and resource-labels (issue 15) landed after the
-# portability work and are not yet in
-# portable form: they are listed here, by name, until they are rewritten; every other query must
-# match.
-NOT_YET_PORTABLE = {
-    "election-indices",
-    "kazakhstan-comparison",
-    "predominant-party-systems",
-    "resource-labels",
-}
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_every_stored_query_gives_the_same_rows_on_every_engine(engine, endpoints, quads, graph):
     other = (
@@ -77,7 +65,7 @@ def test_every_stored_query_gives_the_same_rows_on_every_engine(engine, endpoint
     found = {query.name: compare(query, graph_runner(graph), other) for query in graph.catalog}
     assert len(found) >= 23
     differing = {name: verdict for name, verdict in found.items() if verdict != "same"}
-    assert {name: v for name, v in differing.items() if name not in NOT_YET_PORTABLE} == {}
+    assert differing == {}
 
 
 def test_every_query_that_rounds_declares_its_precision(graph):
@@ -148,7 +136,7 @@ def test_derive_on_the_server_makes_the_stored_queries_work(
     assert loaded.query(derived).value is True
     found = {q.name: compare(q, graph_runner(graph), graph_runner(loaded)) for q in graph.catalog}
     differing = {name: verdict for name, verdict in found.items() if verdict != "same"}
-    assert {name: v for name, v in differing.items() if name not in NOT_YET_PORTABLE} == {}
+    assert differing == {}
 
 
 def test_a_default_graph_without_kzgraph_data_says_how_to_fix_it(graph, runner, tmp_path):
