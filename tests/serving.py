@@ -28,6 +28,9 @@ import uvicorn
 
 from kzgraph.web.server import server_options
 
+# Every four triples of the graph counted: no time limit a test server has lets it finish.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
 
 @contextmanager
 def running_server(app, start_seconds: float = 60.0) -> Iterator[str]:
