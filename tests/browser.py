@@ -33,6 +33,18 @@ FLAGS = [
 ]
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
+# The lineage graph's page (kzgraph viz, and /lineage on kzgraph serve) keeps its vis-network in
+# window.kzgraph. Functions, not expressions: Playwright evals expressions in the page, which the
+# served pages' CSP forbids.
+DRAWN = "() => window.kzgraph && window.kzgraph.drawn !== null"
+# where node `id` is drawn, in page coordinates (for page.mouse.click)
+SCREEN_POSITION = """(id) => {
+  const network = window.kzgraph.network;
+  const point = network.canvasToDOM(network.getPosition(id));
+  const box = document.getElementById('network').getBoundingClientRect();
+  return [point.x + box.left, point.y + box.top];
+}"""
+
 
 @dataclass
 class Browser:

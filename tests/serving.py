@@ -18,7 +18,7 @@ import subprocess
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,9 @@ import pytest
 import uvicorn
 
 from kzgraph.web.server import server_options
+
+# Every four triples of the graph counted: no time limit a test server has lets it finish.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @contextmanager
@@ -64,6 +67,42 @@ def free_port() -> int:
 
 
 @contextmanager
+def running_process(
+    command: list[str],
+    ready: httpx.URL | str,
+    failure: Callable[[subprocess.Popen], str],
+    start_seconds: float,
+    stop_seconds: float = 10.0,
+    **popen,
+) -> Iterator[subprocess.Popen]:
+    """Run a server `command` (`popen`: subprocess.Popen's arguments) until the block ends, from
+    the moment a GET of `ready` answers 200. If it exits first, or has not answered within
+    `start_seconds`, it is killed and the test fails with `failure(process)`. At the end it is
+    asked to stop, and killed if it has not within `stop_seconds`."""
+    process = subprocess.Popen(command, **popen)
+    deadline = time.monotonic() + start_seconds
+    while True:
+        try:
+            if httpx.get(ready, timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(failure(process))
+        time.sleep(0.1)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=stop_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def running_oxigraph(
     location: Path, start_seconds: float = 30.0, union_default_graph: bool = True
 ) -> Iterator[str]:
@@ -75,27 +114,15 @@ def running_oxigraph(
         pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
     url = f"http://127.0.0.1:{free_port()}"
     command = [binary, "serve", "--location", str(location), "--bind", url.removeprefix("http://")]
-    process = subprocess.Popen(
+    with running_process(
         [*command, *(["--union-default-graph"] if union_default_graph else [])],
+        httpx.URL(f"{url}/query", params={"query": "ASK {}"}),
+        lambda process: f"oxigraph serve did not start: {process.stderr.read().decode()}",
+        start_seconds,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + start_seconds
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"oxigraph serve did not start: {process.stderr.read().decode()}")
-        time.sleep(0.1)
-    try:
+    ):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"  # a fresh database's administrator
@@ -144,33 +171,18 @@ def running_virtuoso(
         textwrap.dedent(_VIRTUOSO_INI).format(**settings, dirty=buffers * 3 // 4, query_seconds=query_seconds)
     )
     url = f"http://127.0.0.1:{http_port}"
-    process = subprocess.Popen(
+    log = location / "virtuoso.log"
+    with running_process(
         [binary, "+foreground", "+configfile", str(ini)],
+        httpx.URL(f"{url}/sparql", params={"query": "ASK {}"}),
+        lambda _: f"Virtuoso did not start: {log.read_text()[-2000:] if log.exists() else ''}",
+        start_seconds,
+        stop_seconds=30,
         cwd=location,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + start_seconds
-    while True:
-        try:
-            if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log = location / "virtuoso.log"
-            pytest.fail(f"Virtuoso did not start: {log.read_text()[-2000:] if log.exists() else ''}")
-        time.sleep(0.1)
-    try:
+    ):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 HOSTILE_LINKS = (

@@ -194,8 +194,9 @@ def test_load_and_store_options_exclude_each_other(loaded_store, tiny_ttl, runne
     assert result.exit_code == 2 and "give only one" in result.output
 
 
-def test_an_interrupted_swap_is_finished_by_the_next_reader(tmp_path):
-    """A crash after the commit marker was written: the complete staging copy wins."""
+def _store_and_staging_copy(tmp_path) -> tuple[Path, Path]:
+    """A store of one triple (http://e/v1) and the staging copy a `load --store` makes of it, with no
+    commit marker: what a writer killed before it committed leaves."""
     directory = tmp_path / "kz.db"
     persistent.load(
         directory,
@@ -204,6 +205,12 @@ def test_an_interrupted_swap_is_finished_by_the_next_reader(tmp_path):
     )
     staging = persistent._sibling(directory, "staging")
     ox.Store.read_only(str(directory)).backup(str(staging))
+    return directory, staging
+
+
+def test_an_interrupted_swap_is_finished_by_the_next_reader(tmp_path):
+    """A crash after the commit marker was written: the complete staging copy wins."""
+    directory, staging = _store_and_staging_copy(tmp_path)
     writer = ox.Store(str(staging))
     writer.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/v2")))
     writer.flush()
@@ -216,14 +223,7 @@ def test_an_interrupted_swap_is_finished_by_the_next_reader(tmp_path):
 
 
 def test_an_unfinished_staging_copy_is_thrown_away(tmp_path):
-    directory = tmp_path / "kz.db"
-    persistent.load(
-        directory,
-        bundled=False,
-        files=[write(tmp_path / "a.nt", "<http://e/a> <http://e/p> <http://e/v1> .\n")],
-    )
-    staging = persistent._sibling(directory, "staging")
-    ox.Store.read_only(str(directory)).backup(str(staging))  # no commit marker: the writer died
+    directory, staging = _store_and_staging_copy(tmp_path)  # no commit marker: the writer died
     persistent.load(
         directory,
         bundled=False,
@@ -233,21 +233,8 @@ def test_an_unfinished_staging_copy_is_thrown_away(tmp_path):
     assert not staging.exists()
 
 
-def _killed_writer_staging(tmp_path) -> tuple[Path, Path]:
-    """A store and the staging copy a `load --store` left when it was killed (no commit marker)."""
-    directory = tmp_path / "kz.db"
-    persistent.load(
-        directory,
-        bundled=False,
-        files=[write(tmp_path / "a.nt", "<http://e/a> <http://e/p> <http://e/v1> .\n")],
-    )
-    staging = persistent._sibling(directory, "staging")
-    ox.Store.read_only(str(directory)).backup(str(staging))
-    return directory, staging
-
-
 def test_a_killed_writers_staging_copy_is_removed_by_the_next_reader(tmp_path, runner):
-    directory, staging = _killed_writer_staging(tmp_path)
+    directory, staging = _store_and_staging_copy(tmp_path)
     result = runner.invoke(cli, ["run", "parties", "--store", str(directory), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert not staging.exists()
@@ -257,7 +244,7 @@ def test_a_killed_writers_staging_copy_is_removed_by_the_next_reader(tmp_path, r
 def test_a_running_writers_staging_copy_is_left_alone(tmp_path):
     import fcntl
 
-    directory, staging = _killed_writer_staging(tmp_path)
+    directory, staging = _store_and_staging_copy(tmp_path)
     with open(persistent._sibling(directory, "write"), "a") as writer:
         fcntl.flock(writer, fcntl.LOCK_EX)  # a writer at work: its staging copy is in progress
         persistent.open_store(directory)

@@ -18,7 +18,7 @@ import pytest
 import rdflib
 from markupsafe import escape
 from rdflib.compare import isomorphic
-from serving import running_server
+from serving import SLOW, running_server
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 import kzgraph
@@ -35,7 +35,6 @@ PARTY_GRAPH = (
     "CONSTRUCT { ?party a kz:PoliticalParty ; skos:prefLabel ?label }"
     " WHERE { ?party a kz:PoliticalParty ; skos:prefLabel ?label }"
 )
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 OTAN = "party/otan-1999"
 NUR_OTAN = "People's Democratic Party Nur Otan"
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from markupsafe import escape
-from serving import HOSTILE_INCOMING, HOSTILE_LINKS, hostile_graph, running_server
+from serving import HOSTILE_INCOMING, HOSTILE_LINKS, SLOW, hostile_graph, running_server
 
 from kzgraph.cli import cli
 from kzgraph.web.app import make_app
@@ -35,7 +35,6 @@ SETTINGS = ServeSettings(
     page_size=500,
 )
 CHEAP = "/queries/parties.json"
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")

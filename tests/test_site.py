@@ -8,16 +8,14 @@ import filecmp
 import json
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from browser import launch_chromium
-from serving import free_port
+from serving import free_port, running_process
 
 from kzgraph.cli import cli
 from kzgraph.cli.site_command import SITE_SETTINGS
@@ -167,23 +165,16 @@ def static_server(site):
         "--directory",
         str(site),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(url + "/index.html", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the static server did not start")
-            time.sleep(0.1)
-    try:
+    with running_process(
+        command,
+        url + "/index.html",
+        lambda _: "the static server did not start",
+        20,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_site_walks_on_a_static_server(static_server, graph, tmp_path):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium
+from browser import DRAWN, SCREEN_POSITION, launch_chromium
 from click.testing import CliRunner
 
 import kzgraph
@@ -30,14 +30,7 @@ SELECT (COUNT(*) AS ?n) WHERE {
   UNION
   { SELECT DISTINCT ?a ?b WHERE { ?b a kz:ElectoralBloc ; org:hasMember ?a } }
 }"""
-DRAWN = "window.kzgraph && window.kzgraph.drawn !== null"
 COUNTS = "[window.kzgraph.network.body.nodeIndices.length, window.kzgraph.network.body.edgeIndices.length]"
-SCREEN_POSITION = """(id) => {
-  const network = window.kzgraph.network;
-  const point = network.canvasToDOM(network.getPosition(id));
-  const box = document.getElementById('network').getBoundingClientRect();
-  return [point.x + box.left, point.y + box.top];
-}"""
 
 
 def count(graph, sparql: str) -> int:

@@ -5,7 +5,7 @@ chart. Expected names and figures are read from the graph; nothing may leave the
 from __future__ import annotations
 
 import pytest
-from browser import launch_chromium
+from browser import DRAWN, SCREEN_POSITION, launch_chromium
 from serving import running_server
 
 from kzgraph.graph.namespaces import ID
@@ -13,14 +13,6 @@ from kzgraph.web.app import make_app
 from kzgraph.web.display import human_date
 from kzgraph.web.settings import ServeSettings
 
-# a function, not an expression: Playwright evals expressions in the page, which the CSP forbids
-DRAWN = "() => window.kzgraph && window.kzgraph.drawn !== null"
-SCREEN_POSITION = """(id) => {
-  const network = window.kzgraph.network;
-  const point = network.canvasToDOM(network.getPosition(id));
-  const box = document.getElementById('network').getBoundingClientRect();
-  return [point.x + box.left, point.y + box.top];
-}"""
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 

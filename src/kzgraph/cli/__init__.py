@@ -281,6 +281,12 @@ def _absolute_iri(value: str, option: str) -> str:
     return iri
 
 
+def check_http_url(value: str | None, option: str = "--base-url") -> None:
+    """Refuse a public URL that is not http(s); None (not given) passes."""
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=option)
+
+
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params = {}
     for pair in pairs:

@@ -109,12 +109,7 @@ def load_command(
     """
     from ..graph.persistent import load
 
-    if graph_iri is not None:
-        from ..graph.params import expand_iri
-
-        graph_iri = expand_iri(graph_iri)
-        if graph_iri is None:
-            raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    graph_iri = _graph_iri(graph_iri)
     started = time.monotonic()
     report = load(
         store,
@@ -136,6 +131,18 @@ def load_command(
     summary = f"{plural(report.total, 'triple')} in {graphs} ({report.derived:,} derived"
     timing = f" in {report.derive_seconds:.1f} s; {time.monotonic() - started:.1f} s in all)"
     click.echo(f"{store}: {summary}{timing}", err=True)
+
+
+def _graph_iri(value: str | None) -> str | None:
+    """The --graph IRI of load and derive, expanded (kz: and the like); None if not given."""
+    if value is None:
+        return None
+    from ..graph.params import expand_iri
+
+    iri = expand_iri(value)
+    if iri is None:
+        raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    return iri
 
 
 def _load_stage():
@@ -301,12 +308,7 @@ def derive(
     """
     from ..graph.remote import derive as derive_on_server
 
-    if graph_iri is not None:
-        from ..graph.params import expand_iri
-
-        graph_iri = expand_iri(graph_iri)
-        if graph_iri is None:
-            raise click.BadParameter("not an absolute IRI", param_hint="--graph")
+    graph_iri = _graph_iri(graph_iri)
     started = time.monotonic()
     report = derive_on_server(
         update_endpoint, query_endpoint, graph=graph_iri, entailments=entailments, timeout=timeout

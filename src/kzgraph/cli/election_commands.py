@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from . import YEAR, IntRange, echo_text, endpoint_options, graph_options, open_graph, source_option
+from . import (
+    TABLE_FORMATS,
+    YEAR,
+    IntRange,
+    echo_text,
+    endpoint_options,
+    graph_options,
+    open_graph,
+    source_option,
+)
 
-ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
+
+def format_option(command: Callable) -> Callable:
+    """-f/--format of the analytics: a table, or one of the results formats."""
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
+    )(command)
+
+
+def chart_option(what: str) -> Callable[[Callable], Callable]:
+    """--chart FILE: also draw `what` (the help's words) to an .svg or .png file."""
+    return click.option(
+        "--chart",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Also draw {what} to FILE (.svg or .png).",
+    )
+
+
+def echo_chart(figure, chart: Path) -> None:
+    """Write the chart drawn for --chart, and say where."""
+    from ..elections.charts import write_chart
+
+    write_chart(figure, chart)
+    click.echo(f"Chart written to {chart}", err=True)
 
 
 @click.command()
@@ -22,9 +54,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
 )
 @click.option("--threshold", metavar="PERCENT", help="Apply this threshold instead (0: none).")
 @click.option("--seats", "seat_count", type=IntRange(min=1), help="Allocate this many seats instead.")
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
-)
+@format_option
 @click.option(
     "--save",
     is_flag=False,
@@ -35,11 +65,7 @@ ANALYTICS_FORMATS = ["table", "json", "csv", "tsv", "xml"]
     " default computed/seats-YEAR-METHOD.trig). Load it back with --load; with --store, it is"
     " also added to the store.",
 )
-@click.option(
-    "--chart",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw vote and seat shares to FILE (.svg or .png).",
-)
+@chart_option("vote and seat shares")
 @graph_options
 @source_option
 @endpoint_options
@@ -66,7 +92,7 @@ def seats(
     import gc
     import json
 
-    from ..elections.charts import chart_format, seats_votes_chart, write_chart
+    from ..elections.charts import chart_format, seats_votes_chart
     from ..elections.report import indices_lines, seat_document, seat_heading, seat_table, seat_verdict
     from ..elections.seats import add_to_store, compare_seats, save_allocation, save_path
     from ..output import render, table_width
@@ -96,19 +122,12 @@ def seats(
             add_to_store(path, comparison, graph_args["store"])
             click.echo(f"Added <{comparison.graph_iri}> to the store {graph_args['store']}", err=True)
     if chart is not None and chart_kind is not None:
-        write_chart(seats_votes_chart(comparison, chart_kind), chart)
-        click.echo(f"Chart written to {chart}", err=True)
+        echo_chart(seats_votes_chart(comparison, chart_kind), chart)
 
 
 @click.command()
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
-)
-@click.option(
-    "--chart",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw the effective number of parties and the largest seat share to FILE (.svg or .png).",
-)
+@format_option
+@chart_option("the effective number of parties and the largest seat share")
 @graph_options
 @source_option
 @endpoint_options
@@ -125,7 +144,7 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     """
     import json
 
-    from ..elections.charts import chart_format, indices_chart, write_chart
+    from ..elections.charts import chart_format, indices_chart
     from ..elections.model import party_list_elections
     from ..elections.report import bounds_note, indices_document, indices_table, indices_text_table
     from ..output import render, table_width
@@ -146,19 +165,12 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
         for election in elections:
             click.echo(f"{election.year}: {bounds_note(election, election.indices())}")
     if chart is not None and chart_kind is not None:
-        write_chart(indices_chart(elections, chart_kind), chart)
-        click.echo(f"Chart written to {chart}", err=True)
+        echo_chart(indices_chart(elections, chart_kind), chart)
 
 
 @click.command()
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(ANALYTICS_FORMATS), default="table", show_default=True
-)
-@click.option(
-    "--chart",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw Kazakhstan's elections over ParlGov's distribution per decade to FILE (.svg or .png).",
-)
+@format_option
+@chart_option("Kazakhstan's elections over ParlGov's distribution per decade")
 @graph_options
 @source_option
 @endpoint_options
@@ -172,7 +184,7 @@ def compare(fmt: str, chart: Path | None, **graph_args) -> None:
     Example:
       kzgraph compare --load parlgov.ttl --chart comparison.svg
     """
-    from ..elections.charts import chart_format, write_chart
+    from ..elections.charts import chart_format
     from ..output import render
 
     chart_kind = chart_format(chart) if chart is not None else None
@@ -181,5 +193,4 @@ def compare(fmt: str, chart: Path | None, **graph_args) -> None:
     if chart is not None and chart_kind is not None:
         from ..elections.comparison import comparison_chart
 
-        write_chart(comparison_chart(graph, chart_kind), chart)
-        click.echo(f"Chart written to {chart}", err=True)
+        echo_chart(comparison_chart(graph, chart_kind), chart)

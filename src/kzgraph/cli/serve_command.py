@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import FloatRange, IntRange, graph_options, open_graph
+from . import FloatRange, IntRange, check_http_url, graph_options, open_graph
 
 
 @click.command()
@@ -104,8 +104,7 @@ def serve(
         ) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, reachable from other machines", err=True)
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
+    check_http_url(base_url)
     settings = ServeSettings(
         timeout=timeout,
         max_rows=max_rows,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..web.settings import ServeSettings
-from . import graph_options, open_graph
+from . import check_http_url, graph_options, open_graph
 
 # Every page is written whole: no row cap to speak of, and time for the largest answers.
 SITE_SETTINGS = ServeSettings(timeout=120.0, max_rows=1_000_000, workers=2)
@@ -40,8 +40,7 @@ def site(output: Path, base_url: str | None, **graph_args) -> None:
 
         kzgraph site -o public --base-url https://example.org/kzgraph
     """
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{base_url!r} is not an http(s) URL", param_hint="--base-url")
+    check_http_url(base_url)
     from ..publish.site import write_site
 
     try:
