@@ -58,11 +58,12 @@ def seat_heading(comparison: SeatComparison) -> str:
     """The election, the rules applied (and where they come from) and the method, as text lines."""
     election = comparison.election
     threshold = "none" if comparison.threshold is None else f"{plain_decimal(comparison.threshold)}%"
+    seats = "Seats (seats_total; compared with all seats won)" if election.seats_won else "List seats"
     lines = [
         f"{election.label} <{election.iri}>",
         f"Method: {comparison.method_label}"
         + (f" (quota {float(comparison.allocation.quota):.4g})" if comparison.allocation.quota else ""),
-        f"List seats: {comparison.seats}"
+        f"{seats}: {comparison.seats}"
         f" ({_origin(comparison.seats, election.list_seats, election.list_seats_from)})",
         f"Threshold: {threshold}"
         f" ({_origin(comparison.threshold, election.threshold, election.threshold_from)})",
@@ -74,6 +75,11 @@ def seat_verdict(comparison: SeatComparison) -> str:
     reported = [row for row in comparison.rows if row.reported is not None]
     if not reported:
         return "The source reports no seats to compare with."
+    if comparison.election.seats_won:
+        if comparison.matches:
+            return "Allocated = won for every party."
+        differing = sum(1 for row in reported if row.difference)
+        return f"Allocated ≠ won for {differing} of {len(reported)} parties."
     if comparison.matches:
         return "Allocated = reported for every list."
     differing = sum(1 for row in reported if row.difference)
@@ -84,11 +90,12 @@ def indices_lines(comparison: SeatComparison) -> list[str]:
     """The indices of the reported and the allocated seats side by side, as aligned text lines."""
     reported = comparison.election.indices()
     allocated = comparison.indices()
+    seats = "seats" if comparison.election.seats_won else "list seats"
     pairs = [
         ("ENP by votes", _bounds(reported.enp_votes), _bounds(allocated.enp_votes)),
-        ("ENP by list seats", _float(reported.enp_seats), _float(allocated.enp_seats)),
+        (f"ENP by {seats}", _float(reported.enp_seats), _float(allocated.enp_seats)),
         (
-            "Largest party, % of list seats",
+            f"Largest party, % of {seats}",
             _float(reported.largest_seat_share, 1),
             _float(allocated.largest_seat_share, 1),
         ),
@@ -165,7 +172,13 @@ def seat_document(comparison: SeatComparison) -> dict:
         },
         "notes": list(comparison.notes),
         "computed_graph": comparison.graph_iri,
-    }
+    } | (_won_document(election) if election.seats_won else {})
+
+
+def _won_document(election: Election) -> dict:
+    """What a seats-won (ParlGov) election adds to a JSON document: where and when, and that the
+    reported seats are all the seats won."""
+    return {"country": election.country, "date": election.date, "reported_seats": "seats won (all seats)"}
 
 
 def indices_document(indices: PartySystemIndices) -> dict:
@@ -207,14 +220,18 @@ def indices_table(elections: Sequence[Election]) -> SelectResult:
 
 
 def indices_text_table(elections: Sequence[Election]) -> SelectResult:
-    """The indices for reading: bounds as "low-high", figures rounded to two places."""
+    """The indices for reading: bounds as "low-high", figures rounded to two places. With elections
+    of `seats-won` (ParlGov's) among them, each row also names its country and election."""
+    mixed = any(e.seats_won for e in elections)
     rows = []
     for election in elections:
         indices = election.indices()
+        where = (election.country or "KAZ", election.label) if mixed else ()
         rows.append(
             tuple(
                 ox.Literal(value)
                 for value in (
+                    *where,
                     str(election.year),
                     f"{len(election.results)} ({plain_decimal(election.listed_vote_share)}%)",
                     _count(indices.parties_over_threshold),
@@ -226,6 +243,8 @@ def indices_text_table(elections: Sequence[Election]) -> SelectResult:
             )
         )
     columns = ["year", "lists named (vote)", "over threshold", "ENP votes", "ENP seats", "largest %", "LSq"]
+    if mixed:
+        columns = ["country", "election", *columns]
     return SelectResult(columns, rows)
 
 
