@@ -187,7 +187,13 @@ def indices(fmt: str, country: str | None, chart: Path | None, **graph_args) -> 
 
     from ..elections.charts import chart_format, indices_chart
     from ..elections.model import all_elections
-    from ..elections.report import bounds_note, indices_document, indices_table, indices_text_table
+    from ..elections.report import (
+        bounds_note,
+        election_indices,
+        indices_document,
+        indices_table,
+        indices_text_table,
+    )
     from ..output import render, table_width
 
     chart_kind = chart_format(chart) if chart is not None else None
@@ -199,7 +205,7 @@ def indices(fmt: str, country: str | None, chart: Path | None, **graph_args) -> 
         document = [
             {"election": e.iri, "label": e.label, "year": e.year, "unlisted_basis": e.unlisted_basis}
             | ({"country": e.country, "date": e.date, "reported_seats": "seats won"} if e.seats_won else {})
-            | indices_document(e.indices())
+            | _indices_or_error(e, election_indices, indices_document)
             for e in elections
         ]
         echo_text(json.dumps(document, ensure_ascii=False, indent=2))
@@ -209,9 +215,16 @@ def indices(fmt: str, country: str | None, chart: Path | None, **graph_args) -> 
         echo_text(render(indices_text_table(elections), "table", width=table_width()))
         for election in elections:
             where = election.label if election.seats_won else election.year
-            click.echo(f"{where}: {bounds_note(election, election.indices())}")
+            computed, error = election_indices(election)
+            note = bounds_note(election, computed) if computed is not None else f"not computed: {error}."
+            click.echo(f"{where}: {note}")
     if chart is not None and chart_kind is not None:
         echo_chart(indices_chart(elections, chart_kind), chart)
+
+
+def _indices_or_error(election, election_indices, indices_document) -> dict:
+    computed, error = election_indices(election)
+    return indices_document(computed) if computed is not None else {"indices_error": error}
 
 
 @click.command()

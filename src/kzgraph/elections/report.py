@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..graph.namespaces import PREFIXES
 from ..graph.results import SelectResult
-from .indices import Bounds, PartySystemIndices
+from .indices import Bounds, IndicesError, PartySystemIndices
 from .model import Election
 from .seats import SeatComparison, plain_decimal
 
@@ -88,8 +88,11 @@ def seat_verdict(comparison: SeatComparison) -> str:
 
 def indices_lines(comparison: SeatComparison) -> list[str]:
     """The indices of the reported and the allocated seats side by side, as aligned text lines."""
-    reported = comparison.election.indices()
-    allocated = comparison.indices()
+    try:
+        reported = comparison.election.indices()
+        allocated = comparison.indices()
+    except IndicesError as e:  # ParlGov's shares of three elections add up to over 100%
+        return [f"Indices not computed: {e}."]
     seats = "seats" if comparison.election.seats_won else "list seats"
     pairs = [
         ("ENP by votes", _bounds(reported.enp_votes), _bounds(allocated.enp_votes)),
@@ -166,10 +169,7 @@ def seat_document(comparison: SeatComparison) -> dict:
             }
             for row in comparison.rows
         ],
-        "indices": {
-            "reported": indices_document(comparison.election.indices()),
-            "allocated": indices_document(comparison.indices()),
-        },
+        "indices": _comparison_indices(comparison),
         "notes": list(comparison.notes),
         "computed_graph": comparison.graph_iri,
     } | (_won_document(election) if election.seats_won else {})
@@ -179,6 +179,25 @@ def _won_document(election: Election) -> dict:
     """What a seats-won (ParlGov) election adds to a JSON document: where and when, and that the
     reported seats are all the seats won."""
     return {"country": election.country, "date": election.date, "reported_seats": "seats won (all seats)"}
+
+
+def _comparison_indices(comparison: SeatComparison) -> dict:
+    try:
+        return {
+            "reported": indices_document(comparison.election.indices()),
+            "allocated": indices_document(comparison.indices()),
+        }
+    except IndicesError as e:
+        return {"error": str(e)}
+
+
+def election_indices(election: Election) -> tuple[PartySystemIndices | None, str | None]:
+    """The election's indices, or None and why they cannot be computed (ParlGov gives vote
+    shares adding up to over 100% for a few elections)."""
+    try:
+        return election.indices(), None
+    except IndicesError as e:
+        return None, str(e)
 
 
 def indices_document(indices: PartySystemIndices) -> dict:
@@ -198,7 +217,16 @@ def indices_table(elections: Sequence[Election]) -> SelectResult:
     """One row per election: the indices of the reported seats, bounds as low/high columns."""
     rows = []
     for election in elections:
-        indices = election.indices()
+        indices, _ = election_indices(election)
+        if indices is None:
+            row = (
+                ox.Literal(str(election.year), datatype=ox.NamedNode(XSD + "gYear")),
+                ox.NamedNode(election.iri),
+            )
+            rows.append(
+                (*row, _integer(len(election.results)), _number(election.listed_vote_share), *[None] * 8)
+            )
+            continue
         lsq = indices.gallagher
         rows.append(
             (
@@ -225,8 +253,12 @@ def indices_text_table(elections: Sequence[Election]) -> SelectResult:
     mixed = any(e.seats_won for e in elections)
     rows = []
     for election in elections:
-        indices = election.indices()
+        indices, _ = election_indices(election)
         where = (election.country or "KAZ", election.label) if mixed else ()
+        if indices is None:
+            named = f"{len(election.results)} ({plain_decimal(election.listed_vote_share)}%)"
+            rows.append(tuple(ox.Literal(v) for v in (*where, str(election.year), named, *[NONE] * 5)))
+            continue
         rows.append(
             tuple(
                 ox.Literal(value)
