@@ -198,11 +198,11 @@ def _election_iri(value: str) -> str:
 
 
 def _seats_won_rows(graph: Graph) -> dict[str, list[dict[str, str | None]]]:
-    """The rows of `seats-won`, per election, in the query's order."""
+    """The rows of `seats-won`, per election whose results state seats won, in the query's order."""
     by_election: dict[str, list[dict[str, str | None]]] = {}
     for row in graph.run("seats-won").dicts():
         by_election.setdefault(row["election"] or "", []).append(row)
-    return by_election
+    return {e: rows for e, rows in by_election.items() if any(r["seats_won"] is not None for r in rows)}
 
 
 def _won_election(rows: list[dict[str, str | None]]) -> Election:
