@@ -94,6 +94,23 @@ def main() -> None:
         from_store = median_ms(lambda d=disk, n=name, p=params: d.run(n, **p), repeat)
         print(f"| {name} | {rows} | {in_memory:,.0f} ms | {from_store:,.0f} ms |")
 
+    from kzgraph.elections.model import all_elections
+    from kzgraph.elections.seats import compare_seats
+
+    print("\n| `kzgraph seats` / `indices` step | in memory | from --store |\n|---|---|---|")
+    steps = {
+        "seats: ParlGov's Germany 2005 (--election 118)": lambda g: compare_seats(g, None, election="118"),
+        "seats: Kazakhstan 2004 (--country KAZ)": lambda g: compare_seats(g, 2004, country="KAZ"),
+        "indices: every election (Kazakhstan's and ParlGov's)": lambda g: [
+            e.indices() for e in all_elections(g) if e.listed_vote_share <= 100
+        ],
+        "indices --country DEU": lambda g: [e.indices() for e in all_elections(g, "DEU")],
+    }
+    for what, step in steps.items():
+        in_memory = median_ms(lambda s=step: s(graph), args.repeat)
+        from_store = median_ms(lambda s=step: s(store), args.repeat)
+        print(f"| {what} | {in_memory:,.0f} ms | {from_store:,.0f} ms |")
+
     lineage = read_lineage(graph)
     countries = Counter()
     for row in graph.query(

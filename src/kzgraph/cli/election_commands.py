@@ -44,7 +44,18 @@ def echo_chart(figure, chart: Path) -> None:
 
 
 @click.command()
-@click.option("--year", required=True, type=YEAR, help="Year of the election (1999, 2004, 2007...).")
+@click.option("--year", type=YEAR, help="Year of the election (1999, 2004, 2007...).")
+@click.option(
+    "--country",
+    metavar="CODE",
+    help="The election of --year in this country (ParlGov's code, e.g. DEU; KAZ for the bundled data).",
+)
+@click.option(
+    "--election",
+    "election_iri",
+    metavar="IRI|ID",
+    help="This election: its IRI, or a ParlGov election id (e.g. 118), instead of --year.",
+)
 @click.option(
     "--method",
     type=click.Choice(["hare", "droop", "dhondt", "sainte-lague"]),
@@ -70,7 +81,9 @@ def echo_chart(figure, chart: Path) -> None:
 @source_option
 @endpoint_options
 def seats(
-    year: str,
+    year: str | None,
+    country: str | None,
+    election_iri: str | None,
     method: str,
     threshold: str | None,
     seat_count: int | None,
@@ -83,11 +96,16 @@ def seats(
 
     Counterfactuals: another --method, --threshold or number of --seats.
 
+    With the ParlGov import, pick its election by --country and --year or by --election: the
+    seats to fill are ParlGov's seats_total, compared with all the seats each party won; ParlGov
+    states no threshold, so none applies unless --threshold gives one.
+
     \b
     Example:
       kzgraph seats --year 2004
       kzgraph seats --year 1999 --method dhondt
       kzgraph seats --year 2004 --threshold 10 --save
+      kzgraph seats --country DEU --year 2005 --method sainte-lague --load parlgov.ttl
     """
     import gc
     import json
@@ -97,9 +115,25 @@ def seats(
     from ..elections.seats import add_to_store, compare_seats, save_allocation, save_path
     from ..output import render, table_width
 
+    if year is None and election_iri is None:
+        raise click.UsageError(
+            "give the election's --year (with --country where a year has several) or --election"
+        )
+    if election_iri is not None and (year is not None or country is not None):
+        raise click.UsageError("--election names one election: leave out --year and --country")
     chart_kind = chart_format(chart) if chart is not None else None
     graph = open_graph(**graph_args)
-    comparison = compare_seats(graph, year, method=method, threshold=threshold, seats=seat_count)
+    if country is not None:
+        graph = graph.in_country(country)  # refuses a code no country has
+    comparison = compare_seats(
+        graph,
+        year,
+        method=method,
+        threshold=threshold,
+        seats=seat_count,
+        country=country,
+        election=election_iri,
+    )
     target = save_path(comparison, save or None) if save is not None else None
     if fmt == "json":
         echo_text(json.dumps(seat_document(comparison), ensure_ascii=False, indent=2))
@@ -127,34 +161,51 @@ def seats(
 
 @click.command()
 @format_option
+@click.option(
+    "--country",
+    metavar="CODE",
+    help="Only this country's elections (ParlGov's code, e.g. DEU; KAZ for the bundled data).",
+)
 @chart_option("the effective number of parties and the largest seat share")
 @graph_options
 @source_option
 @endpoint_options
-def indices(fmt: str, chart: Path | None, **graph_args) -> None:
+def indices(fmt: str, country: str | None, chart: Path | None, **graph_args) -> None:
     """Party-system indices of every party-list election: effective number of parties by votes
     and seats, largest party's seat share, Gallagher disproportionality, parties over the threshold.
 
-    Where the source names only some lists, indices that depend on the others are ranges.
+    Where the source names only some lists, indices that depend on the others are ranges. With
+    the ParlGov import, every ParlGov election too (or those of --country), from the seats won.
 
     \b
     Example:
       kzgraph indices
       kzgraph indices --format csv --chart party-system.svg
+      kzgraph indices --country DEU --load parlgov.ttl
     """
     import json
 
     from ..elections.charts import chart_format, indices_chart
-    from ..elections.model import party_list_elections
-    from ..elections.report import bounds_note, indices_document, indices_table, indices_text_table
+    from ..elections.model import all_elections
+    from ..elections.report import (
+        bounds_note,
+        election_indices,
+        indices_document,
+        indices_table,
+        indices_text_table,
+    )
     from ..output import render, table_width
 
     chart_kind = chart_format(chart) if chart is not None else None
-    elections = party_list_elections(open_graph(**graph_args))
+    graph = open_graph(**graph_args)
+    if country is not None:
+        graph = graph.in_country(country)  # refuses a code no country has
+    elections = all_elections(graph, country)
     if fmt == "json":
         document = [
             {"election": e.iri, "label": e.label, "year": e.year, "unlisted_basis": e.unlisted_basis}
-            | indices_document(e.indices())
+            | ({"country": e.country, "date": e.date, "reported_seats": "seats won"} if e.seats_won else {})
+            | _indices_or_error(e, election_indices, indices_document)
             for e in elections
         ]
         echo_text(json.dumps(document, ensure_ascii=False, indent=2))
@@ -163,9 +214,17 @@ def indices(fmt: str, chart: Path | None, **graph_args) -> None:
     else:
         echo_text(render(indices_text_table(elections), "table", width=table_width()))
         for election in elections:
-            click.echo(f"{election.year}: {bounds_note(election, election.indices())}")
+            where = election.label if election.seats_won else election.year
+            computed, error = election_indices(election)
+            note = bounds_note(election, computed) if computed is not None else f"not computed: {error}."
+            click.echo(f"{where}: {note}")
     if chart is not None and chart_kind is not None:
         echo_chart(indices_chart(elections, chart_kind), chart)
+
+
+def _indices_or_error(election, election_indices, indices_document) -> dict:
+    computed, error = election_indices(election)
+    return indices_document(computed) if computed is not None else {"indices_error": error}
 
 
 @click.command()

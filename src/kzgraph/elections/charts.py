@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import KzgraphError
+from .indices import IndicesError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,7 +98,10 @@ def indices_chart(elections: Sequence[Election], fmt: str = "svg") -> bytes:
 
     years, votes_low, votes_high, seats, largest = [], [], [], [], []
     for election in sorted(elections, key=lambda e: e.year):
-        indices = election.indices()
+        try:
+            indices = election.indices()
+        except IndicesError:  # shares over 100% (three of ParlGov's elections): nothing to draw
+            continue
         if indices.enp_seats is None or indices.largest_seat_share is None:
             continue
         years.append(election.year)

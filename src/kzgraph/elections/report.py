@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..graph.namespaces import PREFIXES
 from ..graph.results import SelectResult
-from .indices import Bounds, PartySystemIndices
+from .indices import Bounds, IndicesError, PartySystemIndices
 from .model import Election
 from .seats import SeatComparison, plain_decimal
 
@@ -58,11 +58,12 @@ def seat_heading(comparison: SeatComparison) -> str:
     """The election, the rules applied (and where they come from) and the method, as text lines."""
     election = comparison.election
     threshold = "none" if comparison.threshold is None else f"{plain_decimal(comparison.threshold)}%"
+    seats = "Seats (seats_total; compared with all seats won)" if election.seats_won else "List seats"
     lines = [
         f"{election.label} <{election.iri}>",
         f"Method: {comparison.method_label}"
         + (f" (quota {float(comparison.allocation.quota):.4g})" if comparison.allocation.quota else ""),
-        f"List seats: {comparison.seats}"
+        f"{seats}: {comparison.seats}"
         f" ({_origin(comparison.seats, election.list_seats, election.list_seats_from)})",
         f"Threshold: {threshold}"
         f" ({_origin(comparison.threshold, election.threshold, election.threshold_from)})",
@@ -74,6 +75,11 @@ def seat_verdict(comparison: SeatComparison) -> str:
     reported = [row for row in comparison.rows if row.reported is not None]
     if not reported:
         return "The source reports no seats to compare with."
+    if comparison.election.seats_won:
+        if comparison.matches:
+            return "Allocated = won for every party."
+        differing = sum(1 for row in reported if row.difference)
+        return f"Allocated ≠ won for {differing} of {len(reported)} parties."
     if comparison.matches:
         return "Allocated = reported for every list."
     differing = sum(1 for row in reported if row.difference)
@@ -82,13 +88,17 @@ def seat_verdict(comparison: SeatComparison) -> str:
 
 def indices_lines(comparison: SeatComparison) -> list[str]:
     """The indices of the reported and the allocated seats side by side, as aligned text lines."""
-    reported = comparison.election.indices()
-    allocated = comparison.indices()
+    try:
+        reported = comparison.election.indices()
+        allocated = comparison.indices()
+    except IndicesError as e:  # ParlGov's shares of three elections add up to over 100%
+        return [f"Indices not computed: {e}."]
+    seats = "seats" if comparison.election.seats_won else "list seats"
     pairs = [
         ("ENP by votes", _bounds(reported.enp_votes), _bounds(allocated.enp_votes)),
-        ("ENP by list seats", _float(reported.enp_seats), _float(allocated.enp_seats)),
+        (f"ENP by {seats}", _float(reported.enp_seats), _float(allocated.enp_seats)),
         (
-            "Largest party, % of list seats",
+            f"Largest party, % of {seats}",
             _float(reported.largest_seat_share, 1),
             _float(allocated.largest_seat_share, 1),
         ),
@@ -159,13 +169,35 @@ def seat_document(comparison: SeatComparison) -> dict:
             }
             for row in comparison.rows
         ],
-        "indices": {
-            "reported": indices_document(comparison.election.indices()),
-            "allocated": indices_document(comparison.indices()),
-        },
+        "indices": _comparison_indices(comparison),
         "notes": list(comparison.notes),
         "computed_graph": comparison.graph_iri,
-    }
+    } | (_won_document(election) if election.seats_won else {})
+
+
+def _won_document(election: Election) -> dict:
+    """What a seats-won (ParlGov) election adds to a JSON document: where and when, and that the
+    reported seats are all the seats won."""
+    return {"country": election.country, "date": election.date, "reported_seats": "seats won (all seats)"}
+
+
+def _comparison_indices(comparison: SeatComparison) -> dict:
+    try:
+        return {
+            "reported": indices_document(comparison.election.indices()),
+            "allocated": indices_document(comparison.indices()),
+        }
+    except IndicesError as e:
+        return {"error": str(e)}
+
+
+def election_indices(election: Election) -> tuple[PartySystemIndices | None, str | None]:
+    """The election's indices, or None and why they cannot be computed (ParlGov gives vote
+    shares adding up to over 100% for a few elections)."""
+    try:
+        return election.indices(), None
+    except IndicesError as e:
+        return None, str(e)
 
 
 def indices_document(indices: PartySystemIndices) -> dict:
@@ -185,7 +217,16 @@ def indices_table(elections: Sequence[Election]) -> SelectResult:
     """One row per election: the indices of the reported seats, bounds as low/high columns."""
     rows = []
     for election in elections:
-        indices = election.indices()
+        indices, _ = election_indices(election)
+        if indices is None:
+            row = (
+                ox.Literal(str(election.year), datatype=ox.NamedNode(XSD + "gYear")),
+                ox.NamedNode(election.iri),
+            )
+            rows.append(
+                (*row, _integer(len(election.results)), _number(election.listed_vote_share), *[None] * 8)
+            )
+            continue
         lsq = indices.gallagher
         rows.append(
             (
@@ -207,14 +248,22 @@ def indices_table(elections: Sequence[Election]) -> SelectResult:
 
 
 def indices_text_table(elections: Sequence[Election]) -> SelectResult:
-    """The indices for reading: bounds as "low-high", figures rounded to two places."""
+    """The indices for reading: bounds as "low-high", figures rounded to two places. With elections
+    of `seats-won` (ParlGov's) among them, each row also names its country and election."""
+    mixed = any(e.seats_won for e in elections)
     rows = []
     for election in elections:
-        indices = election.indices()
+        indices, _ = election_indices(election)
+        where = (election.country or "KAZ", election.label) if mixed else ()
+        if indices is None:
+            named = f"{len(election.results)} ({plain_decimal(election.listed_vote_share)}%)"
+            rows.append(tuple(ox.Literal(v) for v in (*where, str(election.year), named, *[NONE] * 5)))
+            continue
         rows.append(
             tuple(
                 ox.Literal(value)
                 for value in (
+                    *where,
                     str(election.year),
                     f"{len(election.results)} ({plain_decimal(election.listed_vote_share)}%)",
                     _count(indices.parties_over_threshold),
@@ -226,6 +275,8 @@ def indices_text_table(elections: Sequence[Election]) -> SelectResult:
             )
         )
     columns = ["year", "lists named (vote)", "over threshold", "ENP votes", "ENP seats", "largest %", "LSq"]
+    if mixed:
+        columns = ["country", "election", *columns]
     return SelectResult(columns, rows)
 
 

@@ -21,7 +21,7 @@ from ..graph.namespaces import GRAPH, ID, KZ, PREFIXES
 from ..graph.params import decimal_number
 from .apportionment import METHOD_LABELS, METHODS, Allocation, ApportionmentError, allocate
 from .indices import PartySystemIndices
-from .model import Election, party_list_election
+from .model import Election, find_election
 
 if TYPE_CHECKING:
     from ..graph.store import Graph
@@ -86,7 +86,11 @@ class SeatComparison:
     @property
     def slug(self) -> str:
         """A name for this computation: year, method and any counterfactual rule."""
-        parts = [f"seats-{self.election.year}", self.method]
+        election = self.election
+        where = f"seats-{election.year}"
+        if election.seats_won:  # several elections a year: the country and the IRI's last segment
+            where = f"seats-{election.country}-{election.iri.rstrip('/').rsplit('/', 1)[-1]}"
+        parts = [where, self.method]
         if self.threshold != self.election.threshold:
             parts.append(f"threshold-{plain_decimal(self.threshold or Decimal(0))}")
         if self.seats != self.election.list_seats:
@@ -154,20 +158,25 @@ def _short(iri: str) -> str:
 
 def compare_seats(
     graph: Graph,
-    year: int | str,
+    year: int | str | None,
     *,
     method: str = "hare",
     threshold: Decimal | int | str | None = None,
     seats: int | None = None,
+    country: str | None = None,
+    election: str | None = None,
 ) -> SeatComparison:
     """Allocate the list seats of the election held in `year` and compare them with those reported.
 
     The rules come from the graph (see `elections.Election`); `threshold` (per cent; 0 for
-    none) and `seats` replace them for a counterfactual.
+    none) and `seats` replace them for a counterfactual. `country` (a code) picks the election
+    of that year in one country, `election` (an IRI or a ParlGov election id) one election.
+    For an election of `seats-won` (ParlGov's) the seats to fill are its kz:seatsTotal, no
+    threshold applies unless given, and the seats compared with are all the seats won.
     """
     if method not in METHODS:
         raise ApportionmentError(f"unknown method {method!r} (choose from: {', '.join(METHODS)})")
-    election = party_list_election(graph, year)
+    election = find_election(graph, year, country=country, election=election)
     notes: list[str] = []
     applied: Decimal | None
     if threshold is not None:
@@ -180,13 +189,22 @@ def compare_seats(
             raise ApportionmentError(f"threshold {threshold}% is not between 0 and 100")
     else:
         applied = election.threshold
-        if applied is None:
+        if applied is None and election.seats_won:
+            notes.append(
+                "The data (ParlGov) states no threshold nor any other electoral rule for this election,"
+                " so every party with a vote share takes part (use --threshold to apply one)."
+            )
+        elif applied is None:
             last = _last_stated_threshold(graph, election)
             notes.append(
                 f"{_whose(graph)} states no threshold for this election{last},"
                 " so every listed party takes part (use --threshold to apply one)."
             )
     to_fill = seats if seats is not None else election.list_seats
+    if to_fill is None and election.seats_won:
+        raise ApportionmentError(
+            f"The data states no seats_total for {election.label} ({election.iri}); give one with --seats"
+        )
     if to_fill is None:
         raise ApportionmentError(
             f"The data states no number of party-list seats for {election.label} ({election.iri});"
@@ -227,6 +245,8 @@ def _notes(
     rows: tuple[SeatRow, ...],
     allocation: Allocation[str],
 ) -> list[str]:
+    if election.seats_won:
+        return _won_notes(election, threshold, seats, rows, allocation)
     notes = []
     listed = election.listed_vote_share
     if election.unlisted_vote_share:
@@ -260,6 +280,48 @@ def _notes(
     differing = [row.label for row in rows if row.difference not in (0, None)]
     if differing:
         notes.append(f"Allocated seats differ from those reported for: {', '.join(differing)}.")
+    return notes
+
+
+def _won_notes(
+    election: Election,
+    threshold: Decimal | None,
+    seats: int,
+    rows: tuple[SeatRow, ...],
+    allocation: Allocation[str],
+) -> list[str]:
+    """The notes of an election of `seats-won` (ParlGov's): seats won, not list seats."""
+    notes = [
+        "Reported are all the seats each party won (ParlGov's seats), not list seats: ParlGov does not"
+        " tell list and constituency seats apart. The seats to fill are its seats_total."
+    ]
+    if election.unlisted_vote_share:
+        notes.append(
+            f"The data gives vote shares for {len(rows)} parties with"
+            f" {plain_decimal(election.listed_vote_share)}% of the vote; the others"
+            f" ({plain_decimal(election.unlisted_vote_share)}%) are unknown, so the method works on the"
+            " known shares."
+        )
+    if election.without_share:
+        names = ", ".join(f"{r.label} ({r.reported_seats or 0})" for r in election.without_share)
+        notes.append(f"Left out, with seats won but no vote share: {names}.")
+    if election.list_seats is not None and seats != election.list_seats:
+        notes.append(f"{seats} seats instead of the {election.list_seats} of ParlGov's seats_total.")
+    reported = election.reported_seats
+    if election.list_seats is not None and reported != election.list_seats:
+        notes.append(
+            f"The seats won of the parties with a vote share add up to {reported}, not to the"
+            f" {election.list_seats} of seats_total."
+        )
+    if allocation.tied:
+        names = ", ".join(row.label for row in rows if row.tied)
+        notes.append(
+            f"The last seat(s) were tied between {names}: kzgraph gives them to more votes, then to the"
+            " party given first."
+        )
+    differing = [row.label for row in rows if row.difference not in (0, None)]
+    if differing:
+        notes.append(f"Allocated seats differ from those won for: {', '.join(differing)}.")
     return notes
 
 
