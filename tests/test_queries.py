@@ -259,3 +259,20 @@ def test_notes_keep_the_papers_ambiguities(paper):
     assert "January 19, 1999" in otan_founding and "March 1" in otan_founding
     missing = [r["note"] for r in notes if "Fig. 1" in r["note"]]
     assert missing, "the gap left by Fig. 1 is recorded"
+
+
+def test_kazakhstans_predominant_run_is_every_majority_election_in_a_row(graph):
+    # election-indices says which party-list elections one list won with more than half the
+    # seats (of the seats the election or the law in force states); Otan, Nur Otan and Amanat
+    # are one line of renamings, so the run is the longest stretch of such elections in a row
+    indices = sorted(
+        (row["date"], float(row["largest_seat_share"]))
+        for row in graph.run("election-indices").dicts()
+        if row["system"] == "KAZ"
+    )
+    won = [date for date, share in indices if share > 50]
+    first = next(i for i, (date, _) in enumerate(indices) if date == won[0])
+    assert [date for date, _ in indices[first : first + len(won)]] == won  # in a row
+    run = graph.run("predominant-party-systems").dicts()
+    assert [row["date"] for row in run] == won and len(won) >= 3
+    assert all(2 * int(row["seats"]) > int(row["seats_total"]) for row in run)
