@@ -10,6 +10,7 @@ between those files. While a site is written, the `url()` template global links 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "empty"
 
 
+@functools.lru_cache(maxsize=65536)  # a page links to the same few hundred files
 def site_file(url: str) -> str:
     """The site-relative file name (no leading slash) that holds the page served at `url`."""
     parts = urlsplit(url)
@@ -65,8 +67,7 @@ class SiteMode:
             return to_url
         target, _, fragment = to_url.partition("#")
         self.wanted.add(target)
-        here = posixpath.dirname(site_file(from_url))
-        relative = posixpath.relpath(site_file(target), here or ".")
+        relative = _relative(site_file(target), posixpath.dirname(site_file(from_url)) or ".")
         return relative + (f"#{fragment}" if fragment else "")
 
     def canonical(self, url: str) -> str | None:
@@ -74,6 +75,11 @@ class SiteMode:
         if self.base_url is None:
             return None
         return self.base_url.rstrip("/") + "/" + site_file(url)
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(file: str, directory: str) -> str:
+    return posixpath.relpath(file, directory)
 
 
 def variants(stored: StoredQuery, years: list[str]) -> list[dict[str, str]]:
