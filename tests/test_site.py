@@ -4,6 +4,7 @@ loopback static server and from file:// in Chromium with nothing leaving the pag
 
 from __future__ import annotations
 
+import asyncio
 import filecmp
 import json
 import subprocess
@@ -234,3 +235,22 @@ def test_site_file_names(url, name):
     assert site_file(url) == name
     assert SiteMode().link("/id/party/otan-1999", url.split("?")[0] + "#x").endswith("#x")
     assert SiteMode().link("/id/party/otan-1999", "/queries") == "../../queries.html"
+
+
+def test_a_page_that_fails_stops_the_build_with_its_url(tmp_path):
+    from kzgraph.publish.site import SiteError, _write_pages
+
+    class Answer:
+        def __init__(self, status_code):
+            self.status_code, self.headers, self.content, self.text = status_code, {}, b"x", "broken"
+
+        def json(self):
+            return {"message": "the worker failed"}
+
+    async def get(url):
+        return Answer(500 if url == "/broken" else 200)
+
+    pages = [(f"p{n}.html", f"/p{n}") for n in range(20)] + [("broken.html", "/broken")]
+    with pytest.raises(SiteError, match="/broken answered 500: the worker failed"):
+        asyncio.run(_write_pages(get, tmp_path, pages))
+    assert (tmp_path / "p0.html").read_bytes() == b"x"

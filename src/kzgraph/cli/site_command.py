@@ -11,7 +11,7 @@ from ..web.settings import ServeSettings
 from . import check_http_url, graph_options, open_graph
 
 # Every page is written whole: no row cap to speak of, and time for the largest answers.
-SITE_SETTINGS = ServeSettings(timeout=120.0, max_rows=1_000_000, workers=2)
+SITE_SETTINGS = ServeSettings(timeout=120.0, max_rows=1_000_000, workers=2, page_workers=0)
 
 
 @click.command()

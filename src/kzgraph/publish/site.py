@@ -115,24 +115,16 @@ async def _crawl(graph, site: SiteMode, get, root: Path) -> None:
     urls = await seeds(graph, get)
     # kzgraph viz's page, when the app serves no lineage page of its own (in a thread, meanwhile)
     lineage = None if "/lineage" in urls else asyncio.create_task(asyncio.to_thread(_lineage_page, graph))
-    queue = deque(urls)
     written: set[str] = set()
-    while queue:
-        batch: dict[str, str] = {}
-        while queue and len(batch) < CONCURRENT:
-            url = queue.popleft()
+    while urls:
+        pending: dict[str, str] = {}
+        for url in urls:
             name = site_file(url)
-            if lineage is not None and name == "lineage.html":
-                continue
-            if name not in written and name not in batch:
-                batch[name] = url
-        responses = await asyncio.gather(*(get(url) for url in batch.values()))
-        for (name, url), response in zip(batch.items(), responses, strict=True):
-            if response.status_code != 200:
-                raise SiteError(f"{url} answered {response.status_code}: {_message(response)}")
-            _write(root, name, _without_nonces(response))
-            written.add(name)
-        queue.extend(sorted(site.wanted))
+            if name not in written and name not in pending and not (lineage and name == "lineage.html"):
+                pending[name] = url
+        await _write_pages(get, root, list(pending.items()))
+        written.update(pending)
+        urls = sorted(site.wanted)
         site.wanted.clear()
     if lineage is not None:
         _write(root, "lineage.html", await lineage)
@@ -142,6 +134,27 @@ async def _crawl(graph, site: SiteMode, get, root: Path) -> None:
     index = await search_index(get)
     _write(root, SEARCH_INDEX, json.dumps(index, ensure_ascii=False, indent=1).encode() + b"\n")
     _write(root, ".htaccess", redirect_rules(site.base_url).encode())
+
+
+async def _write_pages(get, root: Path, pages: list[tuple[str, str]]) -> None:
+    """Fetch and write each (file name, URL): CONCURRENT fetchers, each taking the next page as
+    soon as it has written one (no page waits for a slower one)."""
+    queue = deque(pages)
+
+    async def fetcher() -> None:
+        while queue:
+            name, url = queue.popleft()
+            response = await get(url)
+            if response.status_code != 200:
+                raise SiteError(f"{url} answered {response.status_code}: {_message(response)}")
+            _write(root, name, _without_nonces(response))
+
+    try:
+        async with asyncio.TaskGroup() as fetchers:
+            for _ in range(CONCURRENT):
+                fetchers.create_task(fetcher())
+    except ExceptionGroup as failed:  # the first page that failed says why (the others stop)
+        raise failed.exceptions[0] from None
 
 
 async def seeds(graph, get) -> list[str]:
