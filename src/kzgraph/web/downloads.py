@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..publish.export import CONTEXT_FILE, EXTENSIONS, MEDIA_TYPES, export
-from .responses import bytes_response, error_response
+from ..publish.export import CONTEXT_FILE, EXTENSIONS, MEDIA_TYPES
+from .responses import bytes_response, error_response, reply_response
 from .state import web_state
 
 
@@ -16,9 +16,11 @@ async def download(request: Request) -> Response:
     fmt = next((f for f, e in EXTENSIONS.items() if e == ext), None)
     if fmt is None:
         return error_response(404, f"Downloads: {', '.join('kzgraph' + e for e in EXTENSIONS.values())}")
-    body = await web.cached(f"dump {fmt}", lambda: export(web.graph.store, fmt, "all"))
+    reply = await web.exported(fmt, "all")
+    if reply.status != 200:
+        return reply_response(reply)
     return bytes_response(
-        body,
+        reply.body,
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="kzgraph{ext}"'},
     )

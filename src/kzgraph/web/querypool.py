@@ -110,7 +110,22 @@ class ResourceRdfJob:
         return Reply(200, FORMAT_TYPES[self.fmt], body, {**headers, "Vary": "Accept"})
 
 
-Job = SparqlJob | StoredJob | PageJob | ResourceRdfJob
+@dataclass(frozen=True)
+class ExportJob:
+    """The selected graphs (publish/export.py's selections) in one format: the whole-graph
+    downloads and the ontology's RDF, made off the server's event loop."""
+
+    fmt: str
+    selection: str
+    lane = PAGES
+
+    def run(self, graph) -> Reply:
+        from ..publish.export import MEDIA_TYPES, export
+
+        return Reply(200, MEDIA_TYPES[self.fmt], export(graph.store, self.fmt, self.selection))
+
+
+Job = SparqlJob | StoredJob | PageJob | ResourceRdfJob | ExportJob
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..graph.namespaces import BASE, ID
-from ..publish.export import export
 from .pages import reader_page
 from .protocol import FORMAT_TYPES, Reply, negotiate
 from .querypool import PageJob, ResourceRdfJob
@@ -83,8 +82,10 @@ async def ontology(request: Request) -> Response:
         if suffix not in SUFFIXES:
             return error_response(404, f"No .{suffix} variant: use {', '.join('.' + e for e in SUFFIXES)}")
         fmt = SUFFIXES[suffix]
-        body = await web.cached(f"ontology {fmt}", lambda: export(store, fmt, "ontology"))
-        return Response(body, media_type=FORMAT_TYPES[fmt])
+        reply = await web.exported(fmt, "ontology")
+        if reply.status != 200:
+            return reply_response(reply)
+        return Response(reply.body, media_type=FORMAT_TYPES[fmt])
     media_type = negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"])
     if request.query_params.get("format") is None and media_type == "text/html":
         from ..publish.docs import ontology_html
@@ -98,5 +99,7 @@ async def ontology(request: Request) -> Response:
     fmt = request.query_params.get("format") or (RDF_OFFERS.get(media_type) if media_type else None)
     if fmt not in RDF_OFFERS.values():
         return error_response(406, f"The ontology is available as: text/html, {', '.join(RDF_OFFERS)}")
-    body = await web.cached(f"ontology {fmt}", lambda: export(store, fmt, "ontology"))
-    return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})
+    reply = await web.exported(fmt, "ontology")
+    if reply.status != 200:
+        return reply_response(reply)
+    return bytes_response(reply.body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

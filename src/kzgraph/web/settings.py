@@ -16,6 +16,7 @@ class ServeSettings:
     workers: int = 2  # query worker processes for /sparql (stored queries may use them too)
     page_workers: int = 1  # worker processes only stored queries and resource pages use
     memory_mb: int | None = 2048  # address-space limit of each worker, MiB (None: no limit)
+    export_timeout: float = 120.0  # seconds a whole-graph download may take to make, in a worker
     header_timeout: float = 10.0  # seconds a client may take to send a request's head, and then its body
     page_size: int = 500  # statements of a resource page listed per page (outgoing and incoming)
     base_url: str | None = None  # the server's public URL (None: the address it listens on)

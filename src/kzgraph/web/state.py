@@ -18,7 +18,7 @@ from ..publish.site_paths import SiteMode
 from .display import human_date, lines, page_href
 from .pagecache import PageCache
 from .protocol import Reply
-from .querypool import PAGES, SPARQL, Job, QueryPool, Snapshot
+from .querypool import PAGES, SPARQL, ExportJob, Job, QueryPool, Snapshot
 from .resource_pages import local_path
 from .safety import safe_href
 from .security_headers import csp_nonce
@@ -79,6 +79,19 @@ class WebState:
         page job makes (a Reply if it failed)."""
         limiter = self._threads[job.lane]
         return await to_thread.run_sync(self.pool.call, job, self.settings.timeout, limiter=limiter)
+
+    async def exported(self, fmt: str, selection: str) -> Reply:
+        """The selected graphs as `fmt`, made once in a worker (a failure is not kept)."""
+        key = f"export {selection} {fmt}"
+        if key not in self._cache:
+            job = ExportJob(fmt, selection)
+            reply = await to_thread.run_sync(
+                self.pool.call, job, self.settings.export_timeout, limiter=self._threads[job.lane]
+            )
+            if reply.status != 200:
+                return reply
+            self._cache[key] = reply
+        return self._cache[key]
 
     def base_url(self, request: Request) -> str:
         """The server's public URL: `--base-url`, else the address it listens on (never the
