@@ -143,6 +143,7 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 CheckpointInterval = 0
 DirsAllowed = .
+TransactionAfterImageLimit = {after_image_limit}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerThreads = 4
@@ -154,11 +155,16 @@ MaxQueryExecutionTime = {query_seconds}
 
 @contextmanager
 def running_virtuoso(
-    location: Path, start_seconds: float = 60.0, buffers: int = 10000, query_seconds: int = 60
+    location: Path,
+    start_seconds: float = 60.0,
+    buffers: int = 10000,
+    query_seconds: int = 60,
+    after_image_limit: int = 50_000_000,
 ) -> Iterator[str]:
     """Virtuoso 7 (`virtuoso-t`) with a new database in `location` and its own virtuoso.ini, SQL
     and HTTP on free loopback ports, until the block ends; yield its base URL (/sparql queries,
     /sparql-graph-crud-auth and /sparql-auth take the administrator dba:dba by HTTP digest).
+    `after_image_limit` is the bytes one transaction may change (Virtuoso's default, 50 MB).
     Fails if it is not installed (Debian: apt-get install virtuoso-opensource)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
@@ -167,6 +173,7 @@ def running_virtuoso(
     http_port = free_port()
     ini = location / "virtuoso.ini"
     settings = {"dir": location, "sql_port": free_port(), "http_port": http_port, "buffers": buffers}
+    settings["after_image_limit"] = after_image_limit
     ini.write_text(
         textwrap.dedent(_VIRTUOSO_INI).format(**settings, dirty=buffers * 3 // 4, query_seconds=query_seconds)
     )

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
-from serving import VIRTUOSO_PASSWORD, VIRTUOSO_USER, running_oxigraph, running_server
+from serving import VIRTUOSO_PASSWORD, VIRTUOSO_USER, running_oxigraph, running_server, running_virtuoso
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -122,6 +123,35 @@ def test_virtuoso_refuses_big_chunks_and_the_push_splits_them(virtuoso, graph, r
     )
     assert small.exit_code == 0 and f"{1 + -(-expected // 1000) + 1} requests" in small.output, small.output
     assert len(triples(f"{virtuoso}/sparql", TARGET)) == expected
+
+
+def test_a_move_over_virtuosos_transaction_limit_says_what_to_do_and_keeps_the_graph(
+    graph, runner, virtuoso_credentials, tmp_path
+):
+    # at 1M triples the MOVE of a push exceeds Virtuoso's default 50 MB after-image limit; a
+    # server with a 20 kB limit shows the same on the bundled data
+    with running_virtuoso(tmp_path / "small-transactions", after_image_limit=20_000) as url:
+        small = ["push", "--update-endpoint", f"{url}/sparql-auth", "--graph", TARGET, "--chunk-size", "100"]
+        seed = kzgraph.load()
+        seed.store.clear()
+        seed.store.add(
+            ox.Quad(
+                ox.NamedNode("https://example.org/a"),
+                ox.NamedNode("https://example.org/p"),
+                ox.Literal("kept"),
+                ox.NamedNode("https://example.org/g"),
+            )
+        )
+        push(seed, None, update_endpoint=f"{url}/sparql-auth", target=TARGET)
+        before = triples(f"{url}/sparql", TARGET)
+        assert len(before) >= 1
+        result = runner.invoke(cli, small)
+        assert result.exit_code == 1
+        message = result.output.strip()
+        assert "TransactionAfterImageLimit" in message and "/sparql-graph-crud-auth" in message, message
+        assert len(message.splitlines()) == 1 and "Traceback" not in message
+        assert triples(f"{url}/sparql", TARGET) == before  # the graph there is unchanged
+        assert not [g for g in graph_names(f"{url}/sparql") if "kzgraph-push" in g]  # dropped
 
 
 def test_credentials_from_netrc_and_a_clear_error_without(virtuoso, runner, tmp_path, monkeypatch):

@@ -306,7 +306,15 @@ class _Updater:
             self.run(f"DROP SILENT GRAPH <{temporary}>")
             for chunk in _chunks(lines, chunk_size):
                 self._insert(temporary, chunk)
-            self.run(f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{iri}>")
+            response = self.send(f"MOVE SILENT GRAPH <{temporary}> TO GRAPH <{iri}>")
+            if response.status_code >= 400 and "SR325" in response.text:
+                raise EndpointError(
+                    f"{self.endpoint}: Virtuoso refused to replace <{iri}> in one transaction (its "
+                    "TransactionAfterImageLimit in virtuoso.ini [Parameters]); the graph there is "
+                    "unchanged. Push through its Graph Store endpoint (/sparql-graph-crud-auth) or "
+                    "raise that limit."
+                )
+            _check(response, self.endpoint)
         except BaseException:
             with contextlib.suppress(EndpointError):  # the first error is the one to report
                 self.send(f"DROP SILENT GRAPH <{temporary}>")
