@@ -271,16 +271,9 @@ def _notes(
     reported = election.reported_seats
     if election.list_seats is not None and reported and reported != election.list_seats:
         notes.append(f"The seats reported add up to {reported}, not to the {election.list_seats} list seats.")
-    if allocation.tied:
-        names = ", ".join(row.label for row in rows if row.tied)
-        notes.append(
-            f"The last seat(s) were tied between {names}: kzgraph gives them to more votes, then to the"
-            " list given first; a real count would follow the law (often a draw)."
-        )
-    differing = [row.label for row in rows if row.difference not in (0, None)]
-    if differing:
-        notes.append(f"Allocated seats differ from those reported for: {', '.join(differing)}.")
-    return notes
+    return notes + _outcome_notes(
+        rows, allocation, "list given first; a real count would follow the law (often a draw)", "reported"
+    )
 
 
 def _won_notes(
@@ -313,15 +306,23 @@ def _won_notes(
             f"The seats won of the parties with a vote share add up to {reported}, not to the"
             f" {election.list_seats} of seats_total."
         )
+    return notes + _outcome_notes(rows, allocation, "party given first", "won")
+
+
+def _outcome_notes(
+    rows: tuple[SeatRow, ...], allocation: Allocation[str], tie_rule: str, compared: str
+) -> list[str]:
+    """The notes on ties for the last seats and on seats that differ from those `compared`."""
+    notes = []
     if allocation.tied:
         names = ", ".join(row.label for row in rows if row.tied)
         notes.append(
             f"The last seat(s) were tied between {names}: kzgraph gives them to more votes, then to the"
-            " party given first."
+            f" {tie_rule}."
         )
     differing = [row.label for row in rows if row.difference not in (0, None)]
     if differing:
-        notes.append(f"Allocated seats differ from those won for: {', '.join(differing)}.")
+        notes.append(f"Allocated seats differ from those {compared} for: {', '.join(differing)}.")
     return notes
 
 
