@@ -74,20 +74,18 @@ class WebState:
         if self.pool is not None:
             self.pool.close()
 
-    async def call(self, job: Job) -> Reply | Any:
-        """Run a job in a worker process of its lane under the time limit: a Reply, or what a
-        page job makes (a Reply if it failed)."""
+    async def call(self, job: Job, timeout: float | None = None) -> Reply | Any:
+        """Run a job in a worker process of its lane under the time limit (`timeout`, else the
+        query limit): a Reply, or what a page job makes (a Reply if it failed)."""
         limiter = self._threads[job.lane]
-        return await to_thread.run_sync(self.pool.call, job, self.settings.timeout, limiter=limiter)
+        limit = self.settings.timeout if timeout is None else timeout
+        return await to_thread.run_sync(self.pool.call, job, limit, limiter=limiter)
 
     async def exported(self, fmt: str, selection: str) -> Reply:
         """The selected graphs as `fmt`, made once in a worker (a failure is not kept)."""
         key = f"export {selection} {fmt}"
         if key not in self._cache:
-            job = ExportJob(fmt, selection)
-            reply = await to_thread.run_sync(
-                self.pool.call, job, self.settings.export_timeout, limiter=self._threads[job.lane]
-            )
+            reply = await self.call(ExportJob(fmt, selection), self.settings.export_timeout)
             if reply.status != 200:
                 return reply
             self._cache[key] = reply
