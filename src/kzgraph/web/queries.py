@@ -1,9 +1,9 @@
 """Stored queries as URLs: the list (`/queries`) and each query as a page or a download
 (`/queries/NAME`, `/queries/NAME.csv|.tsv|.json|.xml`, `/queries/NAME.json?_shape=objects`).
 
-The page shows IRIs by their labels, linked to their pages (one label query per page), offers
-the parameters' choices (the election years, the organisations' names) and links to every
-download, to `curl` and to the query editor."""
+The page shows IRIs by their labels, linked to their pages (read in the worker with the
+result), offers the parameters' choices (the election years, the organisations' names) and
+links to every download, to `curl` and to the query editor."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from ..errors import KzgraphError
 from ..graph.catalog import StoredQuery
 from ..graph.namespaces import PREFIXES
 from ..publish.site_paths import variants
-from .protocol import TRUNCATED_HEADER, negotiate
-from .querypool import SparqlJob, StoredJob
+from .protocol import TRUNCATED_HEADER, Reply, negotiate
+from .querypool import StoredJob, StoredPageJob
 from .resource_pages import compact, local_path
 from .responses import error_response, reply_response
 from .state import WebState, web_state
@@ -74,11 +74,11 @@ async def stored_query(request: Request) -> Response:
     missing = [p.name for p in stored.params if p.required and p.name not in values]
     result, error, labels = None, None, {}
     if not missing:
-        reply = await web.call(StoredJob(name, tuple(values.items()), "json", max_rows, max_bytes))
+        answer = await web.call(StoredPageJob(name, tuple(values.items()), max_rows, max_bytes))
+        reply, labels = (answer, {}) if isinstance(answer, Reply) else (answer.reply, answer.labels)
         if reply.status == 200 and reply.media_type == SPARQL_JSON:
             result = json.loads(reply.body)
             result["truncated"] = reply.headers.get(TRUNCATED_HEADER)
-            labels = await iri_labels(web, result_iris(result))
         elif reply.status == 200:
             error = f"{name} is a graph query: download it as Turtle at {name}.json"
         else:
@@ -139,29 +139,6 @@ def plain_value(cell: dict | None):
     except ValueError:
         pass
     return cell["value"]
-
-
-def result_iris(result: dict) -> list[str]:
-    bindings = result["results"]["bindings"]
-    return sorted({cell["value"] for row in bindings for cell in row.values() if cell["type"] == "uri"})
-
-
-async def iri_labels(web: WebState, iris: list[str]) -> dict[str, str]:
-    """The English (or untagged) label of each IRI that has one, read with one query."""
-    usable = [iri for iri in iris if not any(c in iri for c in '<>"{}|^`\\ \n\t')]
-    if not usable:
-        return {}
-    values = " ".join(f"<{iri}>" for iri in usable)
-    text = (
-        f"SELECT ?iri (MIN(STR(?label)) AS ?text) WHERE {{ VALUES ?iri {{ {values} }} "
-        "?iri skos:prefLabel|rdfs:label|dct:title ?label "
-        'FILTER (LANG(?label) IN ("en", "")) } GROUP BY ?iri'
-    )
-    reply = await web.call(SparqlJob(text, SPARQL_JSON, (), (), len(usable), None))
-    if reply.status != 200:
-        return {}
-    rows = json.loads(reply.body)["results"]["bindings"]
-    return {row["iri"]["value"]: row["text"]["value"] for row in rows if "text" in row}
 
 
 def table_cells(result: dict, labels: dict[str, str]) -> list[list[dict | None]]:

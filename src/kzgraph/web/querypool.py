@@ -14,6 +14,7 @@ limit do not hold up the stored queries and pages.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import threading
@@ -22,8 +23,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .protocol import Reply, answer_query, answer_stored, error_reply, fit_bytes
-from .resource_pages import ResourceView, resource_quads, view
+from .protocol import FORMAT_TYPES, Reply, answer_query, answer_stored, error_reply, fit_bytes
+from .resource_pages import ResourceView, english_labels, resource_quads, view
 
 log = logging.getLogger("kzgraph.web.app")
 _START_SECONDS = 120.0
@@ -69,6 +70,34 @@ class StoredJob:
 
     def run(self, graph) -> Reply:
         return answer_stored(graph, self.name, dict(self.params), self.fmt, self.max_rows, self.max_bytes)
+
+
+@dataclass
+class StoredPage:
+    """A stored query's answer as SPARQL JSON, and the labels of the IRIs in it."""
+
+    reply: Reply
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StoredPageJob:
+    """What a stored query's HTML page shows (/queries/NAME): its result and the labels of its
+    IRIs, in one trip to the worker."""
+
+    name: str
+    params: tuple[tuple[str, str], ...]
+    max_rows: int | None = None
+    max_bytes: int | None = None
+    lane = PAGES
+
+    def run(self, graph) -> StoredPage:
+        reply = answer_stored(graph, self.name, dict(self.params), "json", self.max_rows, self.max_bytes)
+        if reply.status != 200 or reply.media_type != FORMAT_TYPES["json"]:
+            return StoredPage(reply, {})
+        bindings = json.loads(reply.body)["results"]["bindings"]
+        iris = {cell["value"] for row in bindings for cell in row.values() if cell["type"] == "uri"}
+        return StoredPage(reply, english_labels(graph.store, sorted(iris)))
 
 
 @dataclass(frozen=True)
@@ -125,7 +154,7 @@ class ExportJob:
         return Reply(200, MEDIA_TYPES[self.fmt], export(graph.store, self.fmt, self.selection))
 
 
-Job = SparqlJob | StoredJob | PageJob | ResourceRdfJob | ExportJob
+Job = SparqlJob | StoredJob | StoredPageJob | PageJob | ResourceRdfJob | ExportJob
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ most `page_size` statements and `page_size` links to the resource each (`?page=N
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -66,6 +67,23 @@ def resource_quads(store: ox.Store, iri: str, limit: int | None = None) -> list[
         store.quads_for_pattern(node, None, None, None), store.quads_for_pattern(None, None, node, None)
     )
     return list(itertools.islice(quads, limit))
+
+
+def english_labels(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+    """The English (or untagged) label of each IRI that has one, the least if it has several:
+    what a stored query's page shows for the IRIs in its result."""
+    found = {}
+    for iri in iris:
+        node = ox.NamedNode(iri)
+        texts = [
+            quad.object.value
+            for predicate in LABELS
+            for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+            if isinstance(quad.object, ox.Literal) and quad.object.language in (None, "en")
+        ]
+        if texts:
+            found[iri] = min(texts)
+    return found
 
 
 def view(store: ox.Store, iri: str, page: int = 0, page_size: int = 500) -> ResourceView | None:
