@@ -113,21 +113,17 @@ async def _crawl(graph, site: SiteMode, get, root: Path) -> None:
     """Write the seed pages and every page they link to, then the 404 page, the search index
     and the redirect rules."""
     urls = await seeds(graph, get)
-    # kzgraph viz's page, when the app serves no lineage page of its own (in a thread, meanwhile)
-    lineage = None if "/lineage" in urls else asyncio.create_task(asyncio.to_thread(_lineage_page, graph))
     written: set[str] = set()
     while urls:
         pending: dict[str, str] = {}
         for url in urls:
             name = site_file(url)
-            if name not in written and name not in pending and not (lineage and name == "lineage.html"):
+            if name not in written and name not in pending:
                 pending[name] = url
         await _write_pages(get, root, list(pending.items()))
         written.update(pending)
         urls = sorted(site.wanted)
         site.wanted.clear()
-    if lineage is not None:
-        _write(root, "lineage.html", await lineage)
     missing = await get(MISSING_PAGE)
     site.wanted.clear()
     _write(root, "404.html", missing.content)
@@ -140,6 +136,8 @@ async def _write_pages(get, root: Path, pages: list[tuple[str, str]]) -> None:
     """Fetch and write each (file name, URL): CONCURRENT fetchers, each taking the next page as
     soon as it has written one (no page waits for a slower one)."""
     queue = deque(pages)
+    for directory in {(root / name).parent for name, _ in pages}:
+        directory.mkdir(parents=True, exist_ok=True)
 
     async def fetcher() -> None:
         while queue:
@@ -159,9 +157,7 @@ async def _write_pages(get, root: Path, pages: list[tuple[str, str]]) -> None:
 
 async def seeds(graph, get) -> list[str]:
     """The pages the site starts from; whatever they link to is written too."""
-    urls = ["/", "/queries", "/dataset", "/ontology", "/context.jsonld"]
-    if (await get("/lineage")).status_code == 200:
-        urls.append("/lineage")
+    urls = ["/", "/queries", "/dataset", "/ontology", "/context.jsonld", "/lineage"]
     urls += [f"/dataset?format={f}" for f in DESCRIPTION_FORMATS]
     urls += [f"/ontology?format={f}" for f in DESCRIPTION_FORMATS]
     urls += [f"/download/kzgraph{ext}" for ext in EXTENSIONS.values()]
@@ -238,18 +234,8 @@ def redirect_rules(base_url: str | None) -> str:
     return "\n".join(lines)
 
 
-def _lineage_page(graph) -> bytes:
-    from ..lineage.viz import lineage_page
-
-    # without the election charts: the query pages carry those figures, and charts refuse
-    # graphs whose elections' shares do not add up (e.g. bench/gen_synthetic.py's)
-    return lineage_page(graph, charts=False).generate_html().encode("utf-8")
-
-
 def _write(root: Path, name: str, body: bytes) -> None:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
+    (root / name).write_bytes(body)
 
 
 def _message(response) -> str:

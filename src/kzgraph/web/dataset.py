@@ -59,7 +59,7 @@ async def dataset_page(request: Request) -> Response:
     media_type = None if fmt else negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"])
     if fmt is None and media_type is None:
         return error_response(406, f"The description is available as: text/html, {', '.join(RDF_OFFERS)}")
-    quads = await run_in_threadpool(description_quads, request)
+    quads = await description_quads(request)
     if media_type == "text/html":
         alternates = {f: f"/dataset?format={f}" for f in RDF_OFFERS.values()}
         return web.templates.TemplateResponse(
@@ -73,15 +73,16 @@ async def dataset_page(request: Request) -> Response:
     return Response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})
 
 
-def description_quads(request: Request) -> list[ox.Quad]:
+async def description_quads(request: Request) -> list[ox.Quad]:
     """The description for this request: where the server answers, or where `kzgraph site` puts
-    the published site (which has no SPARQL endpoint)."""
+    the published site (which has no SPARQL endpoint); computed once for each."""
     from ..publish.describe import describe
 
     web = web_state(request)
-    if web.site is not None:
-        return describe(web.graph.store, web.site.base_url, endpoint=False)
-    return describe(web.graph.store, web.base_url(request))
+    base, endpoint = (web.site.base_url, False) if web.site is not None else (web.base_url(request), True)
+    return await web.cached(
+        f"description quads {base} {endpoint}", lambda: describe(web.graph.store, base, endpoint=endpoint)
+    )
 
 
 def dataset_view(quads: list[ox.Quad]) -> DatasetView:

@@ -105,7 +105,6 @@ async def description(request: Request) -> Response:
     base = web.base_url(request)
     fmt = RDF_OFFERS[media_type]
     site = web.site.base_url if web.site is not None else None
-    body = await web.cached(
-        f"description {base} {site} {fmt}", lambda: serialize(description_quads(request), fmt)
-    )
+    quads = await description_quads(request)
+    body = await web.cached(f"description {base} {site} {fmt}", lambda: serialize(quads, fmt))
     return bytes_response(body, media_type=FORMAT_TYPES[fmt], headers={"Vary": "Accept"})

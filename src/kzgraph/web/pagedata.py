@@ -344,8 +344,20 @@ EXTRAS = {
     "event": no_extras,
     "source": no_extras,
 }
+
+
+def ontology_page(graph) -> dict:
+    """pyLODE's documentation of the ontology, sanitised (web/safety.py), as title, CSS and body."""
+    from ..publish.docs import ontology_html
+    from .safety import sanitise_ontology_page
+
+    title, css, body = sanitise_ontology_page(ontology_html(graph.store))
+    return {"title": title, "css": css, "body": body}
+
+
 BUILDERS = {
     "resource": resource_data,
+    "ontology": ontology_page,
     "home": home_data,
     "search-index": search_index,
     "lineage": lineage_html,

@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..graph.namespaces import BASE, ID
+from .pagedata import PageDataJob
 from .pages import reader_page
 from .protocol import FORMAT_TYPES, Reply, negotiate
 from .querypool import PageJob, ResourceRdfJob
 from .responses import RDF_OFFERS, bytes_response, error_response, reply_response
-from .safety import sanitise_ontology_page
 from .state import web_state
 
 SUFFIXES = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdfxml"}
@@ -76,7 +76,6 @@ async def resource(request: Request) -> Response:
 
 async def ontology(request: Request) -> Response:
     web = web_state(request)
-    store = web.graph.store
     suffix = request.path_params.get("ext")
     if suffix is not None:
         if suffix not in SUFFIXES:
@@ -88,14 +87,10 @@ async def ontology(request: Request) -> Response:
         return Response(reply.body, media_type=FORMAT_TYPES[fmt])
     media_type = negotiate(request.headers.get("accept"), [*RDF_OFFERS, "text/html"])
     if request.query_params.get("format") is None and media_type == "text/html":
-        from ..publish.docs import ontology_html
-
-        title, css, body = await web.cached(
-            "ontology.html", lambda: sanitise_ontology_page(ontology_html(store))
-        )
-        return web.templates.TemplateResponse(
-            request, "ontology.html", {"title": title, "css": css, "body": body}, headers={"Vary": "Accept"}
-        )
+        status, page = await web.page_cache.data(web, PageDataJob("ontology"))
+        if status != 200:
+            return error_response(status, page["message"])
+        return web.templates.TemplateResponse(request, "ontology.html", page, headers={"Vary": "Accept"})
     fmt = request.query_params.get("format") or (RDF_OFFERS.get(media_type) if media_type else None)
     if fmt not in RDF_OFFERS.values():
         return error_response(406, f"The ontology is available as: text/html, {', '.join(RDF_OFFERS)}")
