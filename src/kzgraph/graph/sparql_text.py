@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -36,22 +37,28 @@ def bind_values(sparql: str, bindings: Mapping[ox.Variable, ox.Term]) -> str:
     """
     if not bindings:
         return sparql
+    terms = {v.value: str(t) for v, t in bindings.items()}
+    for start, names in _binding_plan(sparql, tuple(terms)):
+        variables, values = " ".join(f"?{n}" for n in names), " ".join(terms[n] for n in names)
+        sparql = f"{sparql[:start]} VALUES ({variables}) {{ ({values}) }}{sparql[start:]}"
+    return sparql
+
+
+@lru_cache(maxsize=256)
+def _binding_plan(sparql: str, names: tuple[str, ...]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Where bind_values puts a VALUES block, last place first, and which of `names` each binds:
+    the text is read once per query, not once per run."""
     code = SKIP.sub(blank, sparql)  # same length, so indices carry over
     groups = _where_groups(code)
     if not groups:
         raise QueryError("cannot bind parameters: the query has no WHERE group")
-    terms = {f"?{v.value}": str(t) for v, t in bindings.items()}
+    plan = []
     for n, (start, end) in sorted(enumerate(groups), key=lambda g: -g[1][0]):
         body = code[start:end]
-        used = {
-            name: term
-            for name, term in terms.items()
-            if n == 0 or re.search(rf"[?$]{re.escape(name[1:])}(?!\w)", body)
-        }
+        used = tuple(name for name in names if n == 0 or re.search(rf"[?$]{re.escape(name)}(?!\w)", body))
         if used:
-            block = f" VALUES ({' '.join(used)}) {{ ({' '.join(used.values())}) }}"
-            sparql = sparql[:start] + block + sparql[start:]
-    return sparql
+            plan.append((start, used))
+    return tuple(plan)
 
 
 def _where_groups(code: str) -> list[tuple[int, int]]:
