@@ -99,7 +99,7 @@ def unlisted_square_range(
     """
     rest = exact(share)
     if rest < 0:
-        raise IndicesError(f"the shares given add up to {100 - rest}%, more than 100%")
+        raise IndicesError(f"the shares given add up to {float(100 - rest):g}%, more than 100%")
     if rest == 0:
         return Fraction(0), Fraction(0)
     limit = exact(threshold) if threshold is not None else None
