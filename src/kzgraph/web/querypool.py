@@ -181,7 +181,11 @@ class _Worker:
         child.close()
 
     def wait_ready(self) -> None:
-        if not self.conn.poll(_START_SECONDS) or self.conn.recv() != "ready":
+        try:
+            ready = self.conn.poll(_START_SECONDS) and self.conn.recv() == "ready"
+        except (EOFError, OSError):  # it died starting (or the pool was closed meanwhile)
+            ready = False
+        if not ready:
             self.kill()
             raise RuntimeError("a query worker did not start")
 
@@ -270,7 +274,12 @@ class QueryPool:
     def _start_worker(self, lane: str) -> _Worker:
         worker = _Worker(self._context, self._snapshot, self._catalog_dir, self._memory_mb, lane)
         with self._lock:
-            self._all.add(worker)
+            closed = self._closed
+            if not closed:
+                self._all.add(worker)
+        if closed:  # close() has run: it would never stop this one
+            worker.kill()
+            raise RuntimeError("the query pool is closed")
         return worker
 
     def _replace(self, worker: _Worker) -> None:
@@ -287,6 +296,8 @@ class QueryPool:
                     successor = self._start_worker(worker.lane)
                     successor.wait_ready()
                 except (OSError, RuntimeError):
+                    if self._closed:
+                        return
                     log.exception("could not start a query worker (attempt %d)", attempt + 1)
                     time.sleep(1)
                     continue
