@@ -5,6 +5,7 @@ gets them from RUN_ARGS)."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kzgraph.cli import COMMANDS, cli
+from kzgraph.graph.sparql_text import MAX_NESTING
 
 # What each command needs to do its work; {tmp} is a fresh directory.
 RUN_ARGS = {
@@ -120,3 +122,24 @@ def test_describe_refuses_a_base_url_that_is_not_a_url(invoke):
     result = invoke("describe", ["--base-url", "notaurl"])
     assert result.exit_code == 2 and "is not an http(s) URL" in result.stderr
     assert invoke("describe", ["--base-url", "https://kz.example.org/"]).exit_code == 0
+
+
+def test_a_query_nested_past_the_limit_is_refused_not_run():
+    """pyoxigraph's parser crashes the process from about 5,000 levels of nesting: kzgraph query
+    (in a process of its own here, so a crash cannot take pytest down) refuses the text instead,
+    and a query at the limit runs."""
+
+    def nested(levels: int) -> str:
+        return "ASK WHERE " + "{ " * levels + "?s ?p ?o" + " }" * levels
+
+    refused = subprocess.run(["kzgraph", "query", nested(6000)], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1, refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: The query nests brackets, groups or sub-queries deeper than {MAX_NESTING} levels,"
+        " the most kzgraph runs"
+    ]
+    at_limit = subprocess.run(
+        ["kzgraph", "query", nested(MAX_NESTING)], capture_output=True, text=True, timeout=120
+    )
+    assert at_limit.returncode == 0, at_limit.stderr
+    assert at_limit.stdout.strip().lower() in ("true", "yes")

@@ -19,6 +19,26 @@ SKIP = re.compile(
     r"|<[^<>\"{}|^`\\\x00-\x20]*>"
 )
 _DECLARED_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+# Tokens of the SPARQL grammar that can hide a keyword: strings (long first), IRIs, comments,
+# variables, language tags, blank node labels and prefixed names; then bare words.
+TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|_:[\w.-]*"
+    r"|[\w.-]*:(?:[\w.:%\\-]|\\.)*"
+    r"|(?P<word>[A-Za-z_]\w*)"
+    r"|(?P<open>[({\[])|(?P<close>[)}\]])",
+    re.S,
+)
+# Levels of ( { [ together that a query may nest: rdflib's and the engine's parsers recurse
+# on them, and pyoxigraph's crashes the process from about 5,000 levels.
+MAX_NESTING = 500
 
 
 def bind_values(sparql: str, bindings: Mapping[ox.Variable, ox.Term]) -> str:
@@ -113,3 +133,15 @@ def with_prefixes(sparql: str) -> str:
 def blank(match: re.Match) -> str:
     text = match.group(0)
     return "<" + " " * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of ( { [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for match in TOKENS.finditer(text):
+        if match.group("open"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group("close"):
+            depth -= 1
+    return deepest

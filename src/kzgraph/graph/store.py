@@ -25,7 +25,7 @@ from .namespaces import (
 )
 from .params import bind, expand_iri
 from .results import QueryResult, SelectResult, from_oxigraph
-from .sparql_text import bind_values
+from .sparql_text import MAX_NESTING, bind_values, nesting
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -293,6 +293,11 @@ class Graph:
         limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query over the union of the graphs; QueryError says what and where."""
+        if nesting(sparql) > MAX_NESTING:  # the engine's recursive parser would crash the process
+            raise QueryError(
+                f"The query nests brackets, groups or sub-queries deeper than {MAX_NESTING} levels,"
+                " the most kzgraph runs"
+            )
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return from_oxigraph(self._execute(sparql, substitutions), limit)

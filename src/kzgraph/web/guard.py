@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ..errors import KzgraphError
+from ..graph.sparql_text import MAX_NESTING, TOKENS, nesting
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -37,24 +38,6 @@ QUERY_FORMS = {
     "DescribeQuery": "DESCRIBE",
 }
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Tokens of the SPARQL grammar that can hide a keyword: strings (long first), IRIs, comments,
-# variables, language tags, blank node labels and prefixed names; then bare words.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*"
-    r"|[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"
-    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
-    r"|_:[\w.-]*"
-    r"|[\w.-]*:(?:[\w.:%\\-]|\\.)*"
-    r"|(?P<word>[A-Za-z_]\w*)"
-    r"|(?P<open>[({\[])|(?P<close>[)}\]])",
-    re.S,
-)
-MAX_NESTING = 500  # levels of ( { [ together
 _FRAMES_PER_LEVEL = 60  # rdflib's grammar takes up to about 40
 _PARSER_STACK = 512 * 1024 * 1024  # reserved address space; only what is used is memory
 T = TypeVar("T")
@@ -133,7 +116,7 @@ def check_dataset_parameters(iris: Collection[str], dataset_graphs: Collection[s
 
 def _parse(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
     normalised = normalise(text)
-    if _nesting(normalised) > MAX_NESTING:
+    if nesting(normalised) > MAX_NESTING:
         raise RefusedQuery(_TOO_DEEP)
     return _in_parser_thread(_plan, normalised, prefixes, base_iri)
 
@@ -196,18 +179,6 @@ def _contains(node: object, name: str) -> bool:
     return False
 
 
-def _nesting(text: str) -> int:
-    """The deepest nesting of ( { [ outside strings, IRIs and comments."""
-    depth = deepest = 0
-    for match in _TOKENS.finditer(text):
-        if match.group("open"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif match.group("close"):
-            depth -= 1
-    return deepest
-
-
 _parser_pool: ThreadPoolExecutor | None = None
 _parser_pool_lock = threading.Lock()
 
@@ -237,7 +208,7 @@ def _with_recursion_limit(function: Callable[..., T], *args) -> T:
 
 
 def _has_service_keyword(text: str) -> bool:
-    return any(m.group("word") and m.group("word").upper() == "SERVICE" for m in _TOKENS.finditer(text))
+    return any(m.group("word") and m.group("word").upper() == "SERVICE" for m in TOKENS.finditer(text))
 
 
 def _iri(term: object, prefixes: Mapping[str, str], base: str | None) -> str:
