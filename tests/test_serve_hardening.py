@@ -287,8 +287,9 @@ def test_clients_that_never_read_do_not_grow_the_server(base_url):
     assert grown < 12 * SETTINGS.max_bytes / 2**20 + 25, f"{grown:.0f} MiB"
 
 
-def test_slow_queries_filling_the_workers_do_not_hold_up_stored_queries(base_url):
-    """8 clients send queries that run into the time limit, over and over, for 6 s."""
+def test_slow_queries_filling_the_workers_do_not_hold_up_stored_queries(base_url, graph):
+    """8 clients send queries that run into the time limit, over and over, for 6 s; meanwhile a
+    stored query's page still shows its IRIs by their labels (read on the page lane too)."""
     stop = threading.Event()
     outcomes = []
 
@@ -303,12 +304,18 @@ def test_slow_queries_filling_the_workers_do_not_hold_up_stored_queries(base_url
     try:
         time.sleep(0.5)
         measured = cheap_latencies(base_url, 6.0)
+        started = time.monotonic()
+        page = httpx.get(f"{base_url}/queries/parties", headers={"accept": "text/html"}, timeout=30)
+        page_seconds = time.monotonic() - started
     finally:
         stop.set()
         for thread in threads:
             thread.join(30)
     assert {status for status, _ in measured} == {200}
     assert p99([seconds for _, seconds in measured]) < 1.0
+    assert page.status_code == 200 and page_seconds < 1.0
+    party = graph.run("parties").dicts()[0]
+    assert f'title="{party["party"]}">{escape(party["label"])}</a>' in page.text
     assert outcomes and set(outcomes) == {503}  # the flood was stopped by the time limit
 
 
