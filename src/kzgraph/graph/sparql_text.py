@@ -135,7 +135,14 @@ def blank(match: re.Match) -> str:
     return "<" + " " * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)
 
 
-def nesting(text: str) -> int:
+def too_deep(text: str) -> bool:
+    """Whether `text` nests ( { [ deeper than MAX_NESTING outside strings, IRIs and comments.
+    The brackets are counted first: a query with fewer in all (every stored query) is not
+    scanned, which keeps the check off the cost of running one."""
+    return sum(text.count(bracket) for bracket in "({[") > MAX_NESTING and _nesting(text) > MAX_NESTING
+
+
+def _nesting(text: str) -> int:
     """The deepest nesting of ( { [ outside strings, IRIs and comments."""
     depth = deepest = 0
     for match in TOKENS.finditer(text):

@@ -25,7 +25,7 @@ from .namespaces import (
 )
 from .params import bind, expand_iri
 from .results import QueryResult, SelectResult, from_oxigraph
-from .sparql_text import MAX_NESTING, bind_values, nesting
+from .sparql_text import MAX_NESTING, bind_values, too_deep
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -293,7 +293,7 @@ class Graph:
         limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query over the union of the graphs; QueryError says what and where."""
-        if nesting(sparql) > MAX_NESTING:  # the engine's recursive parser would crash the process
+        if too_deep(sparql):  # the engine's recursive parser would crash the process
             raise QueryError(
                 f"The query nests brackets, groups or sub-queries deeper than {MAX_NESTING} levels,"
                 " the most kzgraph runs"

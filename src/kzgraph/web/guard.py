@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ..errors import KzgraphError
-from ..graph.sparql_text import MAX_NESTING, TOKENS, nesting
+from ..graph.sparql_text import MAX_NESTING, TOKENS, too_deep
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -116,7 +116,7 @@ def check_dataset_parameters(iris: Collection[str], dataset_graphs: Collection[s
 
 def _parse(text: str, prefixes: tuple[tuple[str, str], ...], base_iri: str | None) -> QueryPlan:
     normalised = normalise(text)
-    if nesting(normalised) > MAX_NESTING:
+    if too_deep(normalised):
         raise RefusedQuery(_TOO_DEEP)
     return _in_parser_thread(_plan, normalised, prefixes, base_iri)
 
