@@ -170,6 +170,16 @@ def answer_stored(
     graph, name: str, params: dict[str, str], fmt: str, max_rows: int | None, max_bytes: int | None = None
 ) -> Reply:
     """Run the stored query `name` with `params` (bound as RDF terms, never pasted into SPARQL)."""
+    result = run_stored(graph, name, params, max_rows)
+    if isinstance(result, Reply):
+        return result
+    if isinstance(result, GraphResult) and fmt not in GRAPH_TYPES.values():
+        fmt = "ttl"
+    return render_reply(result, fmt, max_rows, max_bytes)
+
+
+def run_stored(graph, name: str, params: dict[str, str], max_rows: int | None) -> QueryResult | Reply:
+    """The result of the stored query `name` with `params`, or the error reply that says why not."""
     try:
         stored = graph.catalog.get(name)
         unknown = sorted(set(params) - {p.name for p in stored.params})
@@ -186,9 +196,7 @@ def answer_stored(
         return error_reply(500, str(e))
     except KzgraphError as e:
         return error_reply(400, str(e))
-    if isinstance(result, GraphResult) and fmt not in GRAPH_TYPES.values():
-        fmt = "ttl"
-    return render_reply(result, fmt, max_rows, max_bytes)
+    return result
 
 
 def render_reply(result: QueryResult, fmt: str, max_rows: int | None, max_bytes: int | None = None) -> Reply:

@@ -14,7 +14,6 @@ limit do not hold up the stored queries and pages.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import threading
@@ -23,7 +22,19 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .protocol import FORMAT_TYPES, Reply, answer_query, answer_stored, error_reply, fit_bytes
+import pyoxigraph as ox
+
+from ..graph.results import GraphResult, SelectResult
+from .protocol import (
+    FORMAT_TYPES,
+    Reply,
+    answer_query,
+    answer_stored,
+    error_reply,
+    fit_bytes,
+    render_reply,
+    run_stored,
+)
 from .resource_pages import ResourceView, english_labels, resource_quads, view
 
 log = logging.getLogger("kzgraph.web.app")
@@ -92,11 +103,14 @@ class StoredPageJob:
     lane = PAGES
 
     def run(self, graph) -> StoredPage:
-        reply = answer_stored(graph, self.name, dict(self.params), "json", self.max_rows, self.max_bytes)
-        if reply.status != 200 or reply.media_type != FORMAT_TYPES["json"]:
+        result = run_stored(graph, self.name, dict(self.params), self.max_rows)
+        if isinstance(result, Reply):
+            return StoredPage(result, {})
+        fmt = "ttl" if isinstance(result, GraphResult) else "json"  # a graph: the page links its download
+        reply = render_reply(result, fmt, self.max_rows, self.max_bytes)
+        if not isinstance(result, SelectResult):
             return StoredPage(reply, {})
-        bindings = json.loads(reply.body)["results"]["bindings"]
-        iris = {cell["value"] for row in bindings for cell in row.values() if cell["type"] == "uri"}
+        iris = {term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)}
         return StoredPage(reply, english_labels(graph.store, sorted(iris)))
 
 
@@ -125,7 +139,7 @@ class ResourceRdfJob:
 
     def run(self, graph) -> Reply:
         from ..publish.export import serialize
-        from .protocol import FORMAT_TYPES, TRUNCATED_HEADER
+        from .protocol import TRUNCATED_HEADER
 
         quads = resource_quads(graph.store, self.iri, self.max_rows + 1)
         if not quads:
